@@ -1,10 +1,15 @@
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { prepareAudit, runAudit, type RunAuditResult } from '../lib/audit';
-import { describeResolution, resolveUnknownAccounts } from '../lib/collect/account';
-import { collectAlibabaRegion } from '../lib/collect/alibaba/collect-region';
-import { AlibabaCredentialsError } from '../lib/collect/alibaba/credentials';
-import { AwsCredentialsError, collectAwsRegion } from '../lib/collect/aws';
+import { describeResolution } from '../lib/collect/account';
+import { AlibabaCredentialsError, environmentCredentials } from '../lib/collect/alibaba/credentials';
+import { listResourceDirectoryAccounts } from '../lib/collect/alibaba/resource-directory';
+import { AwsCredentialsError } from '../lib/collect/aws';
+import { listOrganizationAccounts, OrganizationListError } from '../lib/collect/aws/organizations';
+import { collectFleet, DEFAULT_CONCURRENCY, describeFailure, withUnauditedTargets } from '../lib/fanout/fleet';
+import { planScanJobs, PlanError, wantsFanout } from '../lib/fanout/plan';
+import { terminalProgress } from '../lib/fanout/progress';
+import type { JobFailure } from '../lib/fanout/types';
 import { ConfigError, loadConfigFile } from '../lib/config/load';
 import { isAlibabaRegionName, isAwsRegionName } from '../lib/config/regions';
 import type { AuditConfig } from '../lib/config/schema';
@@ -62,6 +67,8 @@ Options:
   --config FILE            configuration file (YAML or JSON); also APIGW_AUDIT_CONFIG
   --rule ID                run only this rule (repeatable)
   --skip-rule ID           skip this rule (repeatable)
+  --concurrency N          scans of (account, region) targets run at once (default: the config's
+                           fanout.concurrency, else ${DEFAULT_CONCURRENCY})
   --quiet                  no progress and no notes (state, notified, pending) on stderr;
                            errors and warnings are still written
 
@@ -85,6 +92,7 @@ const OPTIONS = {
   rule: { type: 'string', multiple: true },
   'skip-rule': { type: 'string', multiple: true },
   quiet: { type: 'boolean' },
+  concurrency: { type: 'string' },
   group: { type: 'string' },
   'target-instance': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -183,22 +191,59 @@ function providerOf(values: Values, config: AuditConfig): Provider {
   return provider;
 }
 
-async function collectLive(values: Values, config: AuditConfig, io: CliIo, provider = providerOf(values, config)): Promise<InventoryData[]> {
+interface LiveCollection {
+  inventories: InventoryData[];
+  /** Targets that produced no inventory (role refused, other account's credentials): exit 3. */
+  failures: JobFailure[];
+}
+
+function concurrencyOf(values: Values, config: AuditConfig): number {
+  if (values.concurrency === undefined) return config.fanout?.concurrency ?? DEFAULT_CONCURRENCY;
+  const n = Number(values.concurrency);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--concurrency: "${values.concurrency}" is not a whole number from 1 to 64`);
+  return n;
+}
+
+/**
+ * Reads every (account, region) target the configuration and flags ask for: the caller's own
+ * account, listed accounts through their roles, or every member of the AWS organisation / Alibaba
+ * resource directory (lib/fanout). Targets run `--concurrency` at a time: API quotas are per
+ * account and region, and each target's collector paces itself within them.
+ */
+async function collectLive(values: Values, config: AuditConfig, io: CliIo, provider = providerOf(values, config)): Promise<LiveCollection> {
   const regions = regionsFor(provider, values, config);
-  const report = progress(values, io);
-  const inventories: InventoryData[] = [];
-  // Regions one after another: each region's collection already runs its calls in parallel up to
-  // the API rate limits, which are per account — parallel regions would only queue behind them.
-  for (const region of regions) {
-    report(`collecting ${provider} ${region}…`);
-    inventories.push(
-      provider === 'aws' ? await collectAwsRegion({ region, onProgress: report }) : await collectAlibabaRegion({ region, onProgress: report }),
-    );
+  const concurrency = concurrencyOf(values, config);
+  const fromFlags = values.region && values.region.length > 0 ? values.region : undefined;
+  const listMembers = provider === 'aws' ? () => listOrganizationAccounts() : () => listResourceDirectoryAccounts({ credentials: environmentCredentials() });
+  let plan;
+  try {
+    plan = await planScanJobs({ provider, config, dispatchId: 'cli', ...(fromFlags ? { regions: fromFlags } : {}), defaultRegions: regions, listMembers });
+  } catch (error) {
+    if (error instanceof OrganizationListError || error instanceof PlanError) throw new UsageError(`cannot list the accounts to audit: ${error.message}`);
+    if (error instanceof Error && error.name === 'AlibabaApiError') throw new UsageError(`cannot list the resource directory's members: ${error.message}`);
+    throw error;
   }
-  // An account sts could not tell (access denied, region down): from the data or the other regions.
-  const accounts = resolveUnknownAccounts(inventories);
-  for (const r of accounts.resolved) io.stderr.write(`apigw-audit: ${oneLine(describeResolution(r))}\n`);
-  return accounts.inventories;
+  const say = (line: string) => io.stderr.write(`apigw-audit: ${oneLine(line)}\n`);
+  if (!values.quiet) for (const s of plan.skipped) say(`skipped ${s.provider} account ${s.account}: ${s.reason}`);
+  if (plan.jobs.length === 0) throw new UsageError(`no ${provider} account to audit (every member skipped or excluded)`);
+
+  const single = plan.jobs.length === 1;
+  const report = progress(values, io);
+  const bar = !single && !values.quiet && io.stderr.isTTY ? terminalProgress(io.stderr, plan.jobs.length) : undefined;
+  if (single) report(`collecting ${provider} ${plan.jobs[0]!.region}…`);
+  else if (!values.quiet && wantsFanout(config, provider)) report(`auditing ${plan.jobs.length} ${provider} targets, ${concurrency} at a time…`);
+  let fleet;
+  try {
+    fleet = await collectFleet(plan.jobs, {
+      concurrency,
+      ...(single ? { onProgress: report } : {}),
+      ...(bar ? { progress: bar } : {}),
+    });
+  } finally {
+    bar?.done();
+  }
+  for (const r of fleet.resolutions) if (r.how !== 'configured') say(describeResolution(r));
+  return { inventories: fleet.inventories, failures: fleet.failures };
 }
 
 function exitCodeFor(result: RunAuditResult, threshold: Severity | 'none'): number {
@@ -253,15 +298,18 @@ async function scan(values: Values, io: CliIo): Promise<number> {
   try {
     const startedAt = new Date().toISOString();
     let inventories: InventoryData[];
+    let unaudited: JobFailure[] = [];
     if (fromSnapshots) {
       inventories = [];
       for (const file of values.snapshot ?? []) inventories.push(...(await readSnapshot(file)).inventories);
     } else {
-      inventories = await collectLive(values, config, io);
+      ({ inventories, failures: unaudited } = await collectLive(values, config, io));
     }
     const warn = (message: string) => io.stderr.write(`apigw-audit: ${oneLine(message)}\n`);
     const result = await runAudit({ inventories, selection, config, startedAt, env: io.env, resources, warn });
-    const doc = result.document;
+    // Targets that could not be read at all: reported (AUDIT-INCOMPLETE), never recorded or resolved.
+    const doc = withUnauditedTargets(result.document, unaudited);
+    result.document = doc;
     const text =
       format === 'html' ? await renderHtml(doc, inventories) : formatDocument(doc, format, { color: !values.output && useColor(io), warn });
     if (values.output) await writeOutput(values.output, text);
@@ -270,9 +318,12 @@ async function scan(values: Values, io: CliIo): Promise<number> {
       await writeOutput(values.report, format === 'html' ? text : await renderHtml(doc, inventories), '--report');
       if (!values.quiet) io.stderr.write(`apigw-audit: report written to ${oneLine(values.report)}\n`);
     }
+    const unreadable = new Set(unaudited.map((f) => `${f.job.provider}|${f.job.account ?? 'unknown'}|${f.job.region}|${f.operation}`));
     for (const c of doc.scan.coverage) {
-      if (c.status === 'error') io.stderr.write(`apigw-audit: incomplete: ${c.provider} ${c.account} ${c.region} ${c.operation}: ${c.error ?? 'failed'}\n`);
+      if (c.status !== 'error' || unreadable.has(`${c.provider}|${c.account}|${c.region}|${c.operation}`)) continue;
+      io.stderr.write(`apigw-audit: incomplete: ${c.provider} ${c.account} ${c.region} ${c.operation}: ${c.error ?? 'failed'}\n`);
     }
+    for (const f of unaudited) io.stderr.write(`apigw-audit: ${oneLine(describeFailure(f))}\n`);
     reportDelivery(result, values, io);
     return exitCodeFor(result, threshold);
   } finally {
@@ -283,12 +334,17 @@ async function scan(values: Values, io: CliIo): Promise<number> {
 async function collect(values: Values, io: CliIo): Promise<number> {
   if (!values.out) throw new UsageError('collect needs --out FILE');
   const config = await loadConfig(values, io);
-  const inventories = await collectLive(values, config, io);
+  const { inventories, failures } = await collectLive(values, config, io);
+  if (inventories.length === 0) {
+    for (const f of failures) io.stderr.write(`apigw-audit: ${oneLine(describeFailure(f))}\n`);
+    throw new UsageError('nothing could be collected: no snapshot written');
+  }
   const snapshot = buildSnapshot(inventories, { name: TOOL.name, version: TOOL.version }, new Date().toISOString());
   await writeOutput(values.out, `${JSON.stringify(snapshot, null, 2)}\n`);
   const failed = inventories.flatMap((i) => i.coverage).filter((c) => c.status === 'error');
   for (const c of failed) io.stderr.write(`apigw-audit: incomplete: ${c.provider} ${c.account} ${c.region} ${c.operation}: ${c.error ?? 'failed'}\n`);
-  return failed.length > 0 ? EXIT.incomplete : EXIT.ok;
+  for (const f of failures) io.stderr.write(`apigw-audit: ${oneLine(describeFailure(f))}\n`);
+  return failed.length > 0 || failures.length > 0 ? EXIT.incomplete : EXIT.ok;
 }
 
 function preflightTable(result: PreflightResult): string {
@@ -311,7 +367,9 @@ async function preflight(values: Values, io: CliIo): Promise<number> {
     for (const file of values.snapshot) inventories.push(...(await readSnapshot(file)).inventories);
   } else {
     if (values.provider && values.provider !== 'alibaba') throw new UsageError('preflight is for --provider alibaba');
-    inventories = await collectLive(values, await loadConfig(values, io), io, 'alibaba');
+    const live = await collectLive(values, await loadConfig(values, io), io, 'alibaba');
+    for (const f of live.failures) io.stderr.write(`apigw-audit: ${oneLine(describeFailure(f))}\n`);
+    inventories = live.inventories;
   }
   const alibaba = inventories.filter((i) => i.provider === 'alibaba');
   if (alibaba.length !== 1) throw new UsageError(`preflight needs exactly one Alibaba Cloud region (got ${alibaba.length})`);

@@ -5,17 +5,11 @@
  * errors. A malformed event, a bad configuration, refused credentials or a bug fail the same way
  * every time; those are logged once and swallowed, so they never turn into a retry storm.
  */
-import { describeError, errorCode } from '../../lib/collect/errors';
+import { describeError, errorCode, isTransientCode } from '../../lib/collect/errors';
 import { ConfigError } from '../../lib/config/load';
 import { UnknownRuleError } from '../../lib/findings/engine';
 
-const TRANSIENT_CODE =
-  /^(Throttl|RequestLimitExceeded|TooManyRequests|LimitExceededException|SlowDown|ServiceUnavailable|InternalError|InternalFailure|InternalServerError|InternalException|RequestTimeout|TimeoutError|NetworkingError|ECONNRESET|ETIMEDOUT|ECONNREFUSED|ECONNABORTED|EPIPE|EAI_AGAIN|ENOTFOUND|ESOCKETTIMEDOUT|UND_ERR|HTTP5\d\d)/;
-
-/** True for an error code worth another attempt later. */
-export function isTransientCode(code: string): boolean {
-  return TRANSIENT_CODE.test(code);
-}
+export { isTransientCode } from '../../lib/collect/errors';
 
 /** Coverage errors read `Code: message`; the code decides. */
 export function isTransientCoverageError(text: string | undefined): boolean {

@@ -24,8 +24,8 @@ export interface AccountResolution {
   provider: Provider;
   region: string;
   account: string;
-  /** `inferred`: from the inventory's own ARNs / owner ids; `adopted`: from the run's other regions. */
-  how: 'inferred' | 'adopted';
+  /** `inferred`: from the inventory's own ARNs / owner ids; `adopted`: from the run's other regions; `configured`: the fan-out job named it. */
+  how: 'inferred' | 'adopted' | 'configured';
   /** One line for stderr / logs, e.g. `inferred from 7 ARNs and security group owners`. */
   detail: string;
 }
@@ -79,7 +79,7 @@ function evidenceOf(data: InventoryData): Map<string, number> {
   return data.provider === 'aws' ? awsAccountEvidence(data) : new Map();
 }
 
-function withAccount(data: InventoryData, account: string): InventoryData {
+export function withAccount(data: InventoryData, account: string): InventoryData {
   const coverage: CoverageEntry[] = data.coverage.map((c) => (isUnknownAccount(c.account) ? { ...c, account } : c));
   return { ...data, account, coverage } as InventoryData;
 }

@@ -58,3 +58,11 @@ export function describeError(error: unknown): string {
   text = redactSecrets(text);
   return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT - 1)}…` : text;
 }
+
+const TRANSIENT_CODE =
+  /^(Throttl|RequestLimitExceeded|TooManyRequests|LimitExceededException|SlowDown|ServiceUnavailable|InternalError|InternalFailure|InternalServerError|InternalException|RequestTimeout|TimeoutError|NetworkingError|ECONNRESET|ETIMEDOUT|ECONNREFUSED|ECONNABORTED|EPIPE|EAI_AGAIN|ENOTFOUND|ESOCKETTIMEDOUT|UND_ERR|HTTP5\d\d)/;
+
+/** True for an error code worth another attempt later (throttling, 5xx, timeouts, network). */
+export function isTransientCode(code: string): boolean {
+  return TRANSIENT_CODE.test(code);
+}

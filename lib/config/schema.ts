@@ -11,16 +11,33 @@ export const secretValue = z.union([
 const severity = z.enum(SEVERITIES);
 const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be a region name such as us-east-1');
 
+const awsAccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const alibabaAccountId = z.string().regex(/^\d{6,20}$/, 'must be an Alibaba Cloud account id (digits)');
+/** IAM role names: 1–64 of `[\w+=,.@-]`, optionally under a path. */
+const iamRoleName = z.string().regex(/^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, 'must be an IAM role name such as ApigwAuditorRead');
+const ramRoleName = z.string().regex(/^[A-Za-z0-9.-]{1,64}$/, 'must be a RAM role name such as ApigwAuditorRead');
+const externalId = z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2–1224 characters of letters, digits and +=,.@:/-');
+
 const awsTarget = z.strictObject({
   provider: z.literal('aws'),
   regions: z.array(awsRegion).min(1),
+  /** Accounts to audit; an entry without `roleArn` is read with the caller's own credentials (it must be the caller's account). */
   accounts: z
     .array(
       z.strictObject({
-        id: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+        id: awsAccountId,
         roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN').optional(),
+        externalId: externalId.optional(),
       }),
     )
+    .optional(),
+  /** Every ACTIVE account of the organisation (Organizations ListAccounts), read through `roleName` in each. */
+  organization: z
+    .strictObject({
+      roleName: iamRoleName,
+      externalId: externalId.optional(),
+      exclude: z.array(awsAccountId).optional(),
+    })
     .optional(),
 });
 
@@ -28,7 +45,14 @@ const alibabaTarget = z.strictObject({
   provider: z.literal('alibaba'),
   regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+$/, 'must be a region id such as cn-hangzhou')).min(1),
   accounts: z
-    .array(z.strictObject({ id: z.string().min(1), roleArn: z.string().startsWith('acs:ram::').optional() }))
+    .array(z.strictObject({ id: alibabaAccountId, roleArn: z.string().regex(/^acs:ram::\d+:role\/.+$/, 'must be a RAM role ARN (acs:ram::<account>:role/<name>)').optional() }))
+    .optional(),
+  /** Every joined member of the resource directory (ResourceManager ListAccounts), read through `roleName` in each. */
+  resourceDirectory: z
+    .strictObject({
+      roleName: ramRoleName,
+      exclude: z.array(alibabaAccountId).optional(),
+    })
     .optional(),
 });
 
@@ -76,6 +100,12 @@ export const configSchema = z.strictObject({
     })
     .optional(),
   sinks: z.array(sink).optional(),
+  /** Several accounts or regions: how many (account, region) scans run at once (CLI and in-process runs; on AWS the worker queue's concurrency is set in serverless.yml). */
+  fanout: z
+    .strictObject({
+      concurrency: z.number().int().min(1).max(64).optional(),
+    })
+    .optional(),
   notify: z
     .strictObject({
       on: z.array(z.enum(['new', 'open', 'resolved', 'all'])).optional(),

@@ -1,6 +1,6 @@
 import { AlibabaInventory } from '../inventory/alibaba-inventory';
 import { AwsInventory } from '../inventory/aws-inventory';
-import type { InventoryData } from '../inventory/model';
+import type { CoverageEntry, InventoryData } from '../inventory/model';
 import { auditIncompleteDrafts, auditIncompleteMeta } from '../rules/audit-incomplete';
 import { alibabaRules, awsRules } from '../rules/index';
 import { SEVERITIES, severityRank, type FindingDraft, type RuleContext, type RuleMeta, type RuleResult, type Severity } from '../rules/types';
@@ -40,7 +40,17 @@ function selected(meta: RuleMeta, selection: RuleSelection): boolean {
   return true;
 }
 
-function toFinding(meta: RuleMeta, inv: InventoryData, draft: FindingDraft): Finding {
+/**
+ * AUDIT-INCOMPLETE findings for targets that produced no inventory at all (a fan-out job whose
+ * role could not be assumed): one per coverage entry, built as the engine builds every other.
+ */
+export function unauditedTargetFindings(entries: readonly CoverageEntry[]): Finding[] {
+  return entries
+    .filter((e) => e.status === 'error')
+    .flatMap((e) => auditIncompleteDrafts([e]).map((draft) => toFinding(auditIncompleteMeta, { provider: e.provider, account: e.account, region: e.region }, draft)));
+}
+
+function toFinding(meta: RuleMeta, inv: Pick<InventoryData, 'provider' | 'account' | 'region'>, draft: FindingDraft): Finding {
   return {
     ruleId: meta.id,
     severity: draft.severity ?? meta.severity,

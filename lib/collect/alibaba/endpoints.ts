@@ -77,3 +77,19 @@ export function resolveActionTrailEndpoint(region: string, env: NodeJS.ProcessEn
   if (global && global.trim()) return normalizeBaseUrl(global);
   return `https://actiontrail.${region}.aliyuncs.com`;
 }
+
+/**
+ * Resource Management (ResourceManager 2020-03-31), read by the fan-out dispatcher only (the
+ * resource directory's members). Global endpoint. Override: `ALIBABA_CLOUD_ENDPOINT_URL_RESOURCEMANAGER`,
+ * else the global override.
+ */
+export const RESOURCE_MANAGER_API_VERSION = '2020-03-31';
+export const RESOURCE_MANAGER_ENDPOINT_VARIABLE = `${GLOBAL_ENDPOINT_VARIABLE}_RESOURCEMANAGER`;
+
+export function resolveResourceManagerEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  const specific = env[RESOURCE_MANAGER_ENDPOINT_VARIABLE];
+  if (specific && specific.trim()) return normalizeBaseUrl(specific);
+  const global = env[GLOBAL_ENDPOINT_VARIABLE];
+  if (global && global.trim()) return normalizeBaseUrl(global);
+  return 'https://resourcemanager.aliyuncs.com';
+}
