@@ -1,0 +1,235 @@
+/**
+ * `npm run bench:fleet`: multi-account scale. An organisation of 50 member accounts × 4 Regions of
+ * synthetic estates (about 200 ENIs, 100 security groups / 1,000 rules, 10 load balancers, 20 VPC
+ * links and 100 integrations each) behind the loopback fleet fake, in a child process, with a
+ * per-call latency and a token bucket per (account, Region, API family) at AWS's documented rates.
+ *
+ * The auditor side runs what the CLI runs for `targets[].organization`: Organizations
+ * ListAccounts → one job per (member, Region) → assume the member role → collect, at most
+ * `--concurrency` jobs at a time → one evaluation. The same fleet is then collected sequentially
+ * (concurrency 1) for comparison, and one job is run alone in a fresh process — what a queue
+ * worker does — to measure a worker's peak memory. Figures only; no pass/fail.
+ *
+ *   node dist/test/bench/fleet.js [--accounts 50] [--regions 4] [--concurrency 16]
+ *                                 [--sequential full|sample|skip] [--write-readme]
+ *
+ * `--sequential full` (default) collects every job again, one at a time (about 4 minutes);
+ * `sample` collects the first 20 and scales the wall time to the whole fleet (every job is the
+ * same size; the output says when it scaled). `--write-readme` puts the figures in
+ * README.md between the `reliability:scale` markers.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { auditInventories } from '../../lib/audit';
+import { listOrganizationAccounts } from '../../lib/collect/aws/organizations';
+import { parseConfig } from '../../lib/config/load';
+import { collectFleet } from '../../lib/fanout/fleet';
+import { planScanJobs } from '../../lib/fanout/plan';
+import type { ScanJob } from '../../lib/fanout/types';
+import { collectJob } from '../../lib/fanout/collect-job';
+import { runAudit } from '../../lib/audit';
+import { FileStateStore } from '../../lib/state/file-store';
+import { startFakeAwsFleet } from '../fakes/aws/fleet';
+import { fleetAccountIds, FLEET_ESTATE_SIZE, syntheticFleet } from '../helpers/fleet-estates';
+import { replaceBetweenMarkers } from '../helpers/readme-markers';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'eu-central-1', 'ap-northeast-1'];
+const ROLE = 'ApigwAuditorRead';
+/** AWS's documented buckets for these families (EC2 Describe*: 100 burst, 20/s; API Gateway 10/s, burst 40; ELBv2 and Cloud Map similar). */
+const THROTTLE = {
+  ec2: { ratePerSecond: 20, burst: 100 },
+  apigateway: { ratePerSecond: 10, burst: 40 },
+  elbv2: { ratePerSecond: 10, burst: 40 },
+  servicediscovery: { ratePerSecond: 10, burst: 20 },
+};
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+type Stats = { calls: number; callsByAccount: Record<string, number>; throttled: number; assumeRoleCalls: number };
+type FromFake = { kind: 'ready'; url: string; management: string; summary: string } | ({ kind: 'stats' } & Stats);
+type FromWorker = { kind: 'worker'; rssMb: number; wallMs: number; findings: number; calls: number };
+
+/** The fake and its 200 estates live in a child process, so the auditor's RSS is its own. */
+async function runFake(): Promise<void> {
+  const accounts = fleetAccountIds(Number(option('--accounts', '50')), 300_000_000_000);
+  const regions = REGIONS.slice(0, Number(option('--regions', '4')));
+  const management = '299999999999';
+  const t0 = Date.now();
+  const estates = syntheticFleet(accounts, regions, FLEET_ESTATE_SIZE);
+  const e = estates[0]!;
+  const rules = e.securityGroups.reduce((s, g) => s + g.ingress.length + g.egress.length, 0);
+  const integrations = e.apis.reduce((s, a) => s + a.integrations.length, 0);
+  const summary =
+    `Fleet: ${accounts.length} accounts × ${regions.length} Regions = ${estates.length} estates, each ${e.networkInterfaces.length} ENIs, ` +
+    `${e.securityGroups.length} SGs / ${fmt(rules)} rules, ${e.loadBalancers.length} LBs, ${e.vpcLinksV2.length + e.vpcLinksV1.length} VPC links, ` +
+    `${integrations} integrations — built in ${fmt(Date.now() - t0)} ms`;
+  const fake = await startFakeAwsFleet({
+    estates,
+    callerAccount: management,
+    roleName: ROLE,
+    organization: { managementAccount: management, accounts: accounts.map((id, i) => ({ id, name: `member-${i}` })) },
+    latencyMs: LATENCY_MS,
+    throttle: THROTTLE,
+  });
+  const send = (m: FromFake) => process.send?.(m);
+  send({ kind: 'ready', url: fake.url, management, summary });
+  process.on('message', (m: string) => {
+    if (m === 'stats') {
+      const calls = Object.values(fake.calls).reduce((a, b) => a + b, 0);
+      send({ kind: 'stats', calls, callsByAccount: { ...fake.callsByAccount }, throttled: fake.throttled, assumeRoleCalls: fake.assumeRoleCalls });
+    }
+    if (m === 'close') void fake.close().then(() => process.exit(0));
+  });
+}
+
+/** One job alone, as a queue worker runs it: assume, collect, evaluate, merge into a state file. */
+async function runWorker(): Promise<void> {
+  const job = JSON.parse(option('--job', '{}')) as ScanJob;
+  const dir = mkdtempSync(join(tmpdir(), 'apigw-fleet-worker-'));
+  const started = Date.now();
+  try {
+    const collected = await collectJob(job, {});
+    if (!collected.ok) throw new Error(collected.failure.error);
+    const result = await runAudit({
+      inventories: [collected.inventory],
+      selection: {},
+      config: {},
+      startedAt: new Date(started).toISOString(),
+      prepare: { store: new FileStateStore(join(dir, 'state.json')) },
+    });
+    const calls = collected.inventory.coverage.reduce((n, c) => n + c.calls, 0);
+    process.send?.({ kind: 'worker', rssMb: process.resourceUsage().maxRSS / 1024, wallMs: Date.now() - started, findings: result.document.findings.length, calls } satisfies FromWorker);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function next<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`child exited with ${code}`));
+    child.once('exit', onExit);
+    child.once('message', (m) => {
+      child.off('exit', onExit);
+      resolve(m as T);
+    });
+  });
+}
+
+async function stats(fake: ChildProcess): Promise<Stats> {
+  fake.send('stats');
+  const s = await next<FromFake>(fake);
+  if (s.kind !== 'stats') throw new Error('fake did not report');
+  return s;
+}
+
+const delta = (a: Stats, b: Stats): Stats => ({
+  calls: b.calls - a.calls,
+  throttled: b.throttled - a.throttled,
+  assumeRoleCalls: b.assumeRoleCalls - a.assumeRoleCalls,
+  callsByAccount: Object.fromEntries(Object.entries(b.callsByAccount).map(([k, v]) => [k, v - (a.callsByAccount[k] ?? 0)])),
+});
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--fake')) return runFake();
+  if (process.argv.includes('--worker')) return runWorker();
+  const concurrency = Number(option('--concurrency', '16'));
+  const sequential = option('--sequential', 'full');
+  const fake = fork(__filename, ['--fake', ...process.argv.slice(2)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await next<FromFake>(fake);
+  if (ready.kind !== 'ready') throw new Error('fake did not start');
+  console.log(ready.summary);
+  console.log(`Fake AWS (separate process): ${LATENCY_MS} ms per call; token bucket per (account, Region, family): ` +
+    Object.entries(THROTTLE).map(([f, t]) => `${f} ${t.ratePerSecond}/s burst ${t.burst}`).join(', '));
+  console.log(`Machine: ${cpus().length} CPU(s), Node ${process.version}\n`);
+
+  const env = { AWS_ENDPOINT_URL: ready.url, AWS_ACCESS_KEY_ID: 'AKIAFLEETBENCH000001', AWS_SECRET_ACCESS_KEY: 'fleet-bench-secret', AWS_REGION: 'us-east-1' };
+  Object.assign(process.env, env);
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+
+  const config = parseConfig({ targets: [{ provider: 'aws', regions: REGIONS.slice(0, Number(option('--regions', '4'))), organization: { roleName: ROLE } }] }, 'bench');
+  const plan = await planScanJobs({ provider: 'aws', config, dispatchId: 'bench', listMembers: () => listOrganizationAccounts() });
+  const jobs = plan.jobs;
+
+  // Fan-out.
+  const before = await stats(fake);
+  const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
+  const fleet = await collectFleet(jobs, { concurrency });
+  const collectMs = Date.now() - t0;
+  const e0 = process.cpuUsage();
+  const doc = auditInventories(fleet.inventories, {}, { startedAt: new Date(t0).toISOString() });
+  const evalCpu = process.cpuUsage(e0);
+  const wallMs = Date.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const fan = delta(before, await stats(fake));
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  const perAccount = Object.entries(fan.callsByAccount).filter(([account, n]) => account !== ready.management && n > 0).map(([, n]) => n);
+  const incomplete = doc.scan.coverage.filter((c) => c.status === 'error').length;
+
+  // Sequential.
+  let seq: { wallMs: number; measured: number; scaled: boolean; stats: Stats } | undefined;
+  if (sequential !== 'skip') {
+    const sample = sequential === 'full' ? jobs : jobs.slice(0, Math.min(20, jobs.length));
+    const s0 = await stats(fake);
+    const t1 = Date.now();
+    await collectFleet(sample, { concurrency: 1 });
+    const measured = Date.now() - t1;
+    seq = { wallMs: (measured * jobs.length) / sample.length, measured: sample.length, scaled: sample.length < jobs.length, stats: delta(s0, await stats(fake)) };
+  }
+
+  // One worker, alone in a fresh process.
+  const worker = fork(__filename, ['--worker', '--job', JSON.stringify(jobs[0])], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env } });
+  const w = await next<FromWorker>(worker);
+  fake.send('close');
+
+  const lines = [
+    `| | fan-out (${concurrency} at a time) | sequential |`,
+    '|---|---:|---:|',
+    `| targets (accounts × Regions) | ${jobs.length} | ${jobs.length} |`,
+    `| wall time, collection + evaluation | ${fmt(wallMs / 1000, 1)} s | ${seq ? `${fmt(seq.wallMs / 1000, 1)} s${seq.scaled ? ` (${seq.measured} jobs measured, scaled ×${fmt(jobs.length / seq.measured, 1)})` : ''}` : 'not run'} |`,
+    `| API calls (incl. ${fan.assumeRoleCalls} AssumeRole, retries) | ${fmt(fan.calls)} | ${seq ? `${fmt(seq.stats.calls)}${seq.scaled ? ` for ${seq.measured} jobs` : ''}` : '—'} |`,
+    `| throttling errors answered | ${fmt(fan.throttled)} | ${seq ? fmt(seq.stats.throttled) : '—'} |`,
+    `| calls per member account (min–max) | ${fmt(Math.min(...perAccount))}–${fmt(Math.max(...perAccount))} | |`,
+    `| coverage errors (AUDIT-INCOMPLETE) | ${incomplete} | |`,
+    `| findings | ${fmt(doc.findings.length)} | |`,
+    `| auditor CPU (collection + evaluation) | ${fmt((cpu.user + cpu.system) / 1000 / 1000, 1)} s (evaluation ${fmt((evalCpu.user + evalCpu.system) / 1000)} ms) | |`,
+    `| peak RSS, whole fleet in one process | ${fmt(rssMb)} MB | |`,
+    `| peak RSS, one worker (one job, fresh process, with state file) | ${fmt(w.rssMb)} MB (${fmt(w.wallMs / 1000, 1)} s, ${w.calls} calls) | |`,
+  ];
+  const speedup = seq ? ` — ${fmt(seq.wallMs / wallMs, 1)}× faster than sequential` : '';
+  console.log(`Collection ${fmt(collectMs / 1000, 1)} s${speedup}\n`);
+  console.log(lines.join('\n'));
+
+  if (process.argv.includes('--write-readme')) {
+    const block = [
+      `Measured with \`npm run bench:fleet -- --write-readme\` (${cpus().length} CPUs, Node ${process.version}; ${LATENCY_MS} ms per call;`,
+      `token bucket per account, Region and API family at AWS's documented rates). ${ready.summary.replace(/ — built.*$/, '')}.`,
+      '',
+      ...lines,
+    ].join('\n');
+    const readme = join(__dirname, '..', '..', '..', 'README.md');
+    const updated = replaceBetweenMarkers(readFileSync(readme, 'utf8'), 'reliability:scale', block);
+    const tmp = `${readme}.tmp-${process.pid}`;
+    writeFileSync(tmp, updated);
+    renameSync(tmp, readme);
+    console.log('\nREADME.md: reliability:scale updated');
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${(err as Error).stack ?? String(err)}`);
+  process.exitCode = 1;
+});
