@@ -30,7 +30,7 @@ import { OssError } from '../lib/state/oss-client';
 import { OssStateError } from '../lib/state/oss-store';
 import { PreflightError, preflightGroupMigration, preflightMeta, type PreflightResult } from '../lib/preflight/alibaba';
 import { buildSnapshot, readSnapshot, SnapshotError } from '../lib/inventory/snapshot';
-import { allRuleMeta, findRuleMeta } from '../lib/rules/index';
+import { allRuleMeta, findRuleMeta, ruleCatalogue } from '../lib/rules/index';
 import { SEVERITIES, type RuleMeta, type Severity } from '../lib/rules/types';
 import { TOOL } from '../lib/version';
 
@@ -382,20 +382,28 @@ async function preflight(values: Values, io: CliIo): Promise<number> {
 }
 
 function rules(values: Values, io: CliIo): number {
-  const metas = allRuleMeta();
+  const catalogue = ruleCatalogue();
   if (values.format === 'json') {
-    io.stdout.write(`${JSON.stringify(metas, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(catalogue, null, 2)}\n`);
     return EXIT.ok;
   }
   if (values.format !== undefined && values.format !== 'table') throw new UsageError(`--format: "${values.format}" is not one of table, json`);
-  const idWidth = Math.max(...metas.map((m) => m.id.length));
+  const idWidth = Math.max(...catalogue.map((m) => m.id.length));
   const width = textWidth(io);
   const indent = ' '.repeat(idWidth + 12);
-  for (const m of metas) {
-    const lines = wrap(m.title, width, indent);
-    const first = (lines.shift() ?? '').slice(indent.length);
-    io.stdout.write(`${m.id.padEnd(idWidth)}  ${m.severity.padEnd(8)}  ${first}\n`);
-    for (const l of lines) io.stdout.write(`${l}\n`);
+  const section = (metas: RuleMeta[]) => {
+    for (const m of metas) {
+      const lines = wrap(m.title, width, indent);
+      const first = (lines.shift() ?? '').slice(indent.length);
+      io.stdout.write(`${m.id.padEnd(idWidth)}  ${m.severity.padEnd(8)}  ${first}\n`);
+      for (const l of lines) io.stdout.write(`${l}\n`);
+    }
+  };
+  section(catalogue.filter((m) => m.kind === 'rule'));
+  const preflight = catalogue.filter((m) => m.kind === 'preflight');
+  if (preflight.length > 0) {
+    io.stdout.write(`\n${wrap('Pre-flight checks, run by `apigw-audit preflight` (pass / fail / warn / not-evaluated; the severity is that of a failure):', width, '').join('\n')}\n\n`);
+    section(preflight);
   }
   return EXIT.ok;
 }

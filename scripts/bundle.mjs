@@ -2,7 +2,7 @@
 /**
  * Bundles the function entry points with esbuild:
  *   functions/aws/<name>.ts      → dist-functions/aws/<name>.js     (one Lambda handler each)
- *   functions/alibaba/index.ts   → dist-functions/alibaba/index.js  (timer, eventbridge, http)
+ *   functions/alibaba/index.ts   → dist-functions/alibaba/index.js  (timer, eventbridge, http, dispatch, worker)
  * Everything is bundled, the AWS SDK v3 included (the Lambda runtime ships one, but bundling pins
  * the versions that were tested). Source maps are written beside each bundle, not referenced.
  * Writes dist-functions/meta.json (esbuild metafile: which sources each bundle contains; the
@@ -19,7 +19,10 @@
  * The Function Compute bundle leaves out the AWS SDK clients of the AWS-only state store and sinks
  * (DynamoDB, SQS, Security Hub, SSM secrets): on Function Compute the state lives in OSS and
  * notifications go to MNS or HTTP sinks. A stub takes their place; a configuration naming one of
- * them there fails when the client is created, with a message that says so.
+ * them there fails when the client is created, with a message that says so. Its fan-out worker
+ * runs Alibaba Cloud jobs only, so the AWS collectors behind lib/fanout/collect-job.ts are stubs too.
+ * The AWS fan-out functions are bundled like the others: dispatch (the planner, Organizations and
+ * SQS; no collector) and worker (scheduledScan's code plus STS role assumption for member accounts).
  * Everything else the functions run (state stores, sinks, scoped re-reads) is in each bundle: a
  * Lambda zip holds exactly one file.
  *
@@ -87,6 +90,46 @@ const withoutEndpointDiscovery = {
   },
 };
 
+/**
+ * lib/collect/alibaba/collect-region → a stub in the AWS bundles: the AWS fan-out worker runs jobs
+ * through lib/fanout/collect-job.ts, which serves both clouds, but it refuses any job that is not
+ * an AWS one before collecting, so the Alibaba Cloud collectors (~30 KiB) would be dead weight.
+ */
+const withoutAlibabaCollector = {
+  name: 'without-alibaba-collector',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /collect\/alibaba\/collect-region(\.ts)?$/ }, (args) =>
+      /lib[\\/]fanout[\\/]collect-job/.test(args.importer) ? { path: 'alibaba-collector-stub', namespace: 'apigw-stub' } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /^alibaba-collector-stub$/, namespace: 'apigw-stub' }, () => ({
+      contents:
+        'export function collectAlibabaRegion() { throw new Error("the Alibaba Cloud collectors are not part of the AWS function bundles: Alibaba Cloud jobs run on Function Compute"); }\n',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The AWS collectors and role assumption → stubs in the Function Compute bundle, for
+ * lib/fanout/collect-job.ts only: the FC fan-out worker runs jobs through it, but refuses any job
+ * that is not an Alibaba Cloud one before collecting, so the AWS SDK clients (~1 MiB) would be
+ * dead weight.
+ */
+const withoutAwsCollectors = {
+  name: 'without-aws-collectors',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /collect\/aws\/(collect-region|assume-role)(\.ts)?$/ }, (args) =>
+      /lib[\\/]fanout[\\/]collect-job/.test(args.importer) ? { path: `aws-collector-stub:${args.path.includes('assume-role') ? 'assume-role' : 'collect-region'}`, namespace: 'apigw-stub' } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /^aws-collector-stub:/, namespace: 'apigw-stub' }, () => ({
+      contents:
+        'function unavailable() { throw new Error("the AWS collectors are not part of the Function Compute bundle: AWS jobs run on Lambda"); }\n' +
+        'export const collectAwsRegion = unavailable; export const assumeAwsRole = unavailable;\n',
+      loader: 'js',
+    }));
+  },
+};
+
 /** The AWS SDK clients of AWS-only sinks and state → a stub in the Function Compute bundle (see the header). */
 const AWS_ONLY_CLIENTS = /^@aws-sdk\/client-(dynamodb|sqs|securityhub|ssm)$/;
 const withoutAwsSinkClients = {
@@ -126,8 +169,8 @@ const common = {
   logLevel: quiet ? 'error' : 'warning',
 };
 const [awsResult, alibabaResult] = await Promise.all([
-  build({ ...common, entryPoints: awsEntryPoints, keepNames: false, plugins: [zodEnglishOnly, withoutPopCore, withoutEndpointDiscovery] }),
-  build({ ...common, entryPoints: alibabaEntryPoints, plugins: [zodEnglishOnly, withoutAwsSinkClients] }),
+  build({ ...common, entryPoints: awsEntryPoints, keepNames: false, plugins: [zodEnglishOnly, withoutPopCore, withoutEndpointDiscovery, withoutAlibabaCollector] }),
+  build({ ...common, entryPoints: alibabaEntryPoints, plugins: [zodEnglishOnly, withoutAwsSinkClients, withoutAwsCollectors] }),
 ]);
 const result = {
   metafile: {

@@ -6,8 +6,7 @@
  * Check:       node scripts/rule-catalogue.mjs --check  (exit 1 when README.md is stale)
  * test/cli/readme-rules.test.ts fails when the README table is stale.
  */
-import { preflightMeta } from '../lib/preflight/alibaba';
-import { allRuleMeta } from '../lib/rules/index';
+import { ruleCatalogue } from '../lib/rules/index';
 import type { RuleMeta } from '../lib/rules/types';
 
 export const START_MARKER = '<!-- rules:start -->';
@@ -37,13 +36,18 @@ function table(metas: readonly Meta[]): string[] {
 }
 
 /** The Markdown between the markers (without them). */
-export function renderRuleCatalogue(rules: readonly Meta[] = allRuleMeta(), preflight: readonly Meta[] = preflightMeta): string {
+export function renderRuleCatalogue(
+  rules: readonly Meta[] = ruleCatalogue().filter((m) => m.kind === 'rule'),
+  preflight: readonly Meta[] = ruleCatalogue().filter((m) => m.kind === 'preflight'),
+): string {
   return [
     `<!-- generated from the rule metadata by \`${REGENERATE_COMMAND}\`; do not edit by hand -->`,
     '',
     ...table(rules),
     '',
-    'Pre-flight checks (`apigw-audit preflight`, reported as pass / fail / warn / not-evaluated):',
+    'Pre-flight checks: run by `apigw-audit preflight`, not by `scan`; each is reported as pass / fail / warn / not-evaluated, and the ' +
+      'severity is that of a failure. `apigw-audit rules` lists them in their own section, `rules --format json` with `"kind": "preflight"` ' +
+      '(`"kind": "rule"` for the rules above).',
     '',
     ...table(preflight),
   ].join('\n');

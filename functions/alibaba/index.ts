@@ -370,3 +370,6 @@ export function createHttpHandler(runtime: AlibabaRuntime = defaultAlibabaRuntim
 export const timer = createTimerHandler();
 export const eventbridge = createEventBridgeHandler();
 export const http = createHttpHandler();
+
+// Fan-out over many accounts × regions (./fanout.ts): the dispatcher (timer) and the MNS-driven worker.
+export { createDispatchHandler, createWorkerHandler, defaultFanoutRuntime, dispatch, worker } from './fanout';

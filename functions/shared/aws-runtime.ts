@@ -2,7 +2,6 @@
  * What the Lambda handlers need from the outside world, injectable so tests can run the real
  * handlers against fakes: the collector, the environment, the parameter store and the log sink.
  */
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { PrepareAuditOptions } from '../../lib/audit';
 import { collectAwsRegion } from '../../lib/collect/aws/collect-region';
 import { collectAwsScoped } from '../../lib/collect/aws/scoped';
@@ -10,6 +9,7 @@ import type { AuditConfig } from '../../lib/config/schema';
 import type { ScopedCollectors } from '../../lib/scope/plan';
 import { loadFunctionConfig, type ParameterReader } from './config';
 import type { LineWriter } from './log';
+import { ssmParameterReader } from './ssm';
 import type { CollectRegion } from './run-audit';
 
 export interface AwsRuntime {
@@ -40,23 +40,6 @@ export function accountOfFunction(context: LambdaContextLike): string | undefine
 
 export function regionOfFunction(env: NodeJS.ProcessEnv): string {
   return env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-}
-
-/** Parameter values are re-read after this long, so a changed configuration applies without a redeploy. */
-const PARAMETER_TTL_MS = 5 * 60_000;
-
-function ssmParameterReader(): ParameterReader {
-  let client: SSMClient | undefined;
-  const cache = new Map<string, { value: string; readAt: number }>();
-  return async (name) => {
-    const hit = cache.get(name);
-    if (hit && Date.now() - hit.readAt < PARAMETER_TTL_MS) return hit.value;
-    client ??= new SSMClient({});
-    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-    const value = out.Parameter?.Value ?? '';
-    cache.set(name, { value, readAt: Date.now() });
-    return value;
-  };
 }
 
 /** The real runtime: default credential chain (the function's role), SSM for `ssm:` configuration. */

@@ -17,7 +17,7 @@ export interface AuditContext extends LambdaContextLike {
 
 type AnyRequest = Request<unknown, unknown, Error, AuditContext>;
 
-export function structuredLogging(functionName: string, runtime: AwsRuntime): MiddlewareObj<unknown, unknown, Error, AuditContext> {
+export function structuredLogging(functionName: string, runtime: Pick<AwsRuntime, 'writeLog' | 'now'>): MiddlewareObj<unknown, unknown, Error, AuditContext> {
   return {
     before: (request: AnyRequest) => {
       request.context.log = createLogger(

@@ -9,10 +9,13 @@
 import { createHash } from 'node:crypto';
 import type { Finding, FindingsDocument } from '../findings/types';
 import type { InventoryData } from '../inventory/model';
-import { SEVERITIES } from '../rules/types';
+import { SEVERITIES, type Severity } from '../rules/types';
 import { clip, esc } from './escape';
 import { renderTopologySvg } from './svg';
-import { buildTopologies, isBroken, type Topology } from './topology';
+import { buildTopologies, isBroken, type TopoNode, type Topology } from './topology';
+
+/** Integrations named in the "not drawn" list (the rest are counted). */
+const OMITTED_LIST_MAX = 2000;
 
 export interface HtmlReportOptions {
   /** At most this many integration graphs are drawn (broken ones first); default 300. */
@@ -25,7 +28,7 @@ const STYLE = `
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}
 header{background:#1f2933;color:#fff;padding:16px 24px}
 header h1{margin:0;font-size:20px;font-weight:600}
-header p{margin:4px 0 0;color:#c5cdd8;font-size:13px}
+header p{margin:4px 0 0;color:#c5cdd8;font-size:13px;overflow-wrap:anywhere}
 main{padding:16px 24px 48px;max-width:1600px}
 h2{font-size:17px;margin:28px 0 10px}
 .cards{display:flex;gap:10px;flex-wrap:wrap}
@@ -33,7 +36,7 @@ h2{font-size:17px;margin:28px 0 10px}
 .card b{display:block;font-size:24px;line-height:1.1}
 .card span{color:var(--muted);text-transform:uppercase;font-size:11px;letter-spacing:.05em}
 .card.critical{--c:var(--crit)}.card.high{--c:var(--high)}.card.medium{--c:var(--med)}.card.low{--c:var(--low)}.card.info{--c:var(--info)}
-.notice{background:#fff4e5;border:1px solid #f0c36d;border-radius:6px;padding:8px 12px;margin:12px 0}
+.notice{overflow-wrap:anywhere;background:#fff4e5;border:1px solid #f0c36d;border-radius:6px;padding:8px 12px;margin:12px 0}
 .sev{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;font-size:11px;font-weight:600;text-transform:uppercase}
 .sev.critical{background:var(--crit)}.sev.high{background:var(--high)}.sev.medium{background:var(--med)}.sev.low{background:var(--low)}.sev.info{background:var(--info)}
 .filters{display:flex;gap:8px;flex-wrap:wrap;align-items:center;margin-bottom:8px}
@@ -51,12 +54,24 @@ td.msg p{margin:2px 0 0;color:#2d3748}
 td.msg details{color:var(--muted);font-size:12px}
 .where{color:var(--muted);font-size:12px;white-space:nowrap}
 details.topo-box{background:#fff;border:1px solid var(--line);border-radius:6px;margin:0 0 12px;padding:0}
-details.topo-box>summary{cursor:pointer;padding:8px 12px;font-weight:600}
+details.topo-box>summary{cursor:pointer;padding:8px 12px;font-weight:600;overflow-wrap:anywhere}
 details.topo-box>summary small{font-weight:400;color:var(--muted);margin-left:8px}
 details.topo-box.has-broken>summary::before{content:"broken";background:var(--crit);color:#fff;border-radius:3px;padding:0 6px;margin-right:8px;font-size:11px;text-transform:uppercase}
-.graph{overflow-x:auto;padding:4px 12px 8px}
+.graph{overflow:auto;padding:4px 12px 8px;max-width:100%}
+.graph svg.topo{max-width:none}
+.graph.fit svg.topo{max-width:100%;height:auto}
+.zoom{display:flex;gap:4px;align-items:center;margin:0 12px;font-size:12px;color:var(--muted)}
+.zoom button{font:inherit;padding:1px 8px;border:1px solid #b8c0cc;border-radius:4px;background:#fff;cursor:pointer;color:var(--fg)}
+.zoom button[aria-pressed="true"]{background:#1f2933;border-color:#1f2933;color:#fff}
+.zoom .zoom-level{min-width:3.5em;margin-left:4px}
+details.members{margin:0 12px 8px;font-size:13px}
+details.members>summary{cursor:pointer;color:var(--muted)}
+details.members ul{margin:4px 0;padding-left:18px;columns:2 320px}
+details.members li{break-inside:avoid;overflow-wrap:anywhere}
+.omitted ul{max-height:320px;overflow:auto;margin:6px 0 0;padding-left:18px;font-size:13px}
+.omitted li{overflow-wrap:anywhere}
 .placed{margin:0 12px 10px;padding-left:18px;font-size:13px}
-.placed li{margin:2px 0}
+.placed li{margin:2px 0;overflow-wrap:anywhere}
 svg.topo{display:block;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
 svg.topo .node rect{fill:#fff;stroke:#7b8794;stroke-width:1.2}
 svg.topo .node .t{font-size:12px;font-weight:600;fill:#1a202c}
@@ -67,7 +82,7 @@ svg.topo .k-subnet rect,svg.topo .k-vswitch rect{fill:#f8f9fa}
 svg.topo .k-sg rect{fill:#fff9db;stroke:#c9a227}
 svg.topo .k-lb rect,svg.topo .k-listener rect,svg.topo .k-cloudmap rect,svg.topo .k-vpcaccess rect,svg.topo .k-group rect{fill:#e6fcf5;stroke:#0ca678}
 svg.topo .k-tg rect,svg.topo .k-target rect,svg.topo .k-backend rect{fill:#fff4e6;stroke:#e8590c}
-svg.topo .k-more rect{fill:#f1f3f5;stroke-dasharray:3 3}
+svg.topo .node.collapsed rect{stroke-width:2.4;stroke-dasharray:8 2}
 svg.topo .node.missing rect{fill:#fff5f5;stroke:var(--crit);stroke-dasharray:5 3}
 svg.topo .node.hit rect{stroke:var(--crit);stroke-width:2.2}
 svg.topo .edge path{fill:none;stroke:var(--ok);stroke-width:1.5}
@@ -78,7 +93,7 @@ svg.topo .elabel.warn rect{stroke:var(--med)}
 svg.topo .elabel text{font-size:10.5px;fill:#1a202c}
 svg.topo .elabel text.rule{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-weight:700;fill:var(--crit)}
 svg.topo .elabel.warn text.rule{fill:#8a5a00}
-.legend{display:flex;gap:16px;color:var(--muted);font-size:12px;margin:0 0 10px;align-items:center}
+.legend{display:flex;flex-wrap:wrap;gap:16px;color:var(--muted);font-size:12px;margin:0 0 10px;align-items:center}
 .legend i{display:inline-block;width:28px;height:0;border-top:3px solid var(--crit);vertical-align:middle;margin-right:4px}
 .legend i.w{border-top:3px dashed var(--med)}.legend i.o{border-top:2px solid var(--ok)}
 footer{color:var(--muted);font-size:12px;margin-top:24px}
@@ -106,6 +121,22 @@ Array.prototype.forEach.call(document.querySelectorAll('button.card'),function(b
  b.addEventListener('click',function(){el.severity.value=el.severity.value===b.dataset.severity?'':b.dataset.severity;apply();document.getElementById('findings-h').scrollIntoView();});
 });
 apply();
+Array.prototype.forEach.call(document.querySelectorAll('details.topo-box'),function(box){
+ var g=box.querySelector('.graph'),svg=g&&g.querySelector('svg.topo'),lab=box.querySelector('.zoom-level');
+ if(!svg)return;
+ var w=+svg.getAttribute('width'),h=+svg.getAttribute('height'),z=0;
+ var btn={};Array.prototype.forEach.call(box.querySelectorAll('.zoom button'),function(b){btn[b.dataset.zoom]=b;});
+ function scale(){var r=svg.getBoundingClientRect().width;return r>0&&w>0?r/w:0;}
+ function show(){var s=scale();if(s>0)lab.textContent=Math.round(s*100)+'%';btn.fit.setAttribute('aria-pressed',String(z===0));btn.one.setAttribute('aria-pressed',String(z===1));}
+ function set(v){z=v;if(v===0){g.classList.add('fit');svg.style.width='';svg.style.height='';}else{g.classList.remove('fit');svg.style.width=Math.round(w*v)+'px';svg.style.height=Math.round(h*v)+'px';}show();}
+ btn.fit.addEventListener('click',function(){set(0);});
+ btn.one.addEventListener('click',function(){set(1);});
+ btn['in'].addEventListener('click',function(){set(Math.min(4,(z||scale()||1)*1.25));});
+ btn.out.addEventListener('click',function(){set(Math.max(0.1,(z||scale()||1)/1.25));});
+ box.addEventListener('toggle',show);
+ window.addEventListener('resize',show);
+ show();
+});
 })();`;
 
 function sha256(text: string): string {
@@ -134,6 +165,23 @@ function findingRow(f: Finding): string {
   );
 }
 
+/** Members listed under the graph for one collapsed node (the rest are counted). */
+const MEMBER_LIST_MAX = 500;
+
+function membersList(n: TopoNode): string {
+  const members = n.members ?? [];
+  const items = members
+    .slice(0, MEMBER_LIST_MAX)
+    .map((m) => `<li><code>${esc(m.id)}</code> ${esc(m.title)}${m.sub ? ` · ${esc(m.sub)}` : ''}${m.missing ? ' · <b>not found</b>' : ''}</li>`);
+  if (members.length > MEMBER_LIST_MAX) items.push(`<li>… and ${members.length - MEMBER_LIST_MAX} more</li>`);
+  return `<details class="members" data-node="${esc(n.key)}"><summary>${esc(n.title)} (drawn as one node)</summary><ul>${items.join('')}</ul></details>`;
+}
+
+const ZOOM =
+  `<div class="zoom" role="group" aria-label="zoom">zoom <button type="button" data-zoom="fit" aria-pressed="true" title="scale the graph to the page width">fit width</button>` +
+  `<button type="button" data-zoom="out" title="zoom out" aria-label="zoom out">−</button><button type="button" data-zoom="in" title="zoom in" aria-label="zoom in">+</button>` +
+  `<button type="button" data-zoom="one" aria-pressed="false" title="actual size; scroll inside the box">100%</button><span class="zoom-level"></span></div>`;
+
 function topologySection(t: Topology): string {
   const marks = t.edges.flatMap((e) => e.marks);
   const broken = marks.some((m) => isBroken(m.severity));
@@ -145,9 +193,39 @@ function topologySection(t: Topology): string {
   return (
     `<details class="topo-box${broken ? ' has-broken' : ''}" data-topology="${esc(t.id)}"${marks.length > 0 ? ' open' : ''}>` +
     `<summary>${esc(t.title)}<small>${esc(t.subtitle)}${rules.length > 0 ? ` · ${esc(rules.join(', '))}` : ''}</small></summary>` +
-    `<div class="graph">${renderTopologySvg(t)}</div>` +
+    ZOOM +
+    `<div class="graph fit">${renderTopologySvg(t)}</div>` +
+    t.nodes.filter((n) => n.members).map(membersList).join('') +
     (list.length > 0 ? `<ul class="placed">${list.join('')}</ul>` : '') +
     `</details>`
+  );
+}
+
+function worstMark(t: Topology): Severity | undefined {
+  let worst: Severity | undefined;
+  for (const e of t.edges) for (const m of e.marks) if (worst === undefined || SEVERITIES.indexOf(m.severity) < SEVERITIES.indexOf(worst)) worst = m.severity;
+  return worst;
+}
+
+/** Integrations left out of the drawing: how many, which, and how to see them. */
+function omittedNotice(omitted: Topology[], total: number, maxGraphs: number): string {
+  if (omitted.length === 0) return '';
+  const n = (x: number) => x.toLocaleString('en-US');
+  const withFindings = omitted.filter((t) => worstMark(t) !== undefined).length;
+  const items = omitted
+    .slice(0, OMITTED_LIST_MAX)
+    .map((t) => {
+      const w = worstMark(t);
+      return `<li>${w ? `<span class="sev ${w}">${w}</span> ` : ''}${esc(t.title)} <span class="where">${esc(t.subtitle)}</span></li>`;
+    });
+  if (omitted.length > OMITTED_LIST_MAX) items.push(`<li>… and ${n(omitted.length - OMITTED_LIST_MAX)} more</li>`);
+  return (
+    `<div class="notice omitted" id="omitted"><b>${n(omitted.length)} of ${n(total)} integrations are not drawn</b> (at most ${n(maxGraphs)} graphs per report; ` +
+    `broken paths come first, by severity). Of those left out, ${n(withFindings)} have findings on their path and ${n(omitted.length - withFindings)} have none. ` +
+    `Every finding is still in the <a href="#findings-h">findings table</a>. To draw the others, narrow the audit: one region or account per report ` +
+    `(<code>scan --region R</code>, a snapshot of one region from <code>apigw-audit collect --region R --out FILE</code>, or <code>targets</code> in the configuration); ` +
+    `<code>--rule ID</code> limits the findings to those rules, so the paths they break are the ones drawn first.` +
+    `<details><summary>integrations not drawn</summary><ul>${items.join('')}</ul></details></div>`
   );
 }
 
@@ -174,9 +252,10 @@ export function renderHtmlReport(doc: FindingsDocument, inventories: readonly In
       ? `<div class="notice"><b>The audit is incomplete:</b> ${incomplete.length} operation(s) failed (${esc(clip(incomplete.map((c) => `${c.provider} ${c.region} ${c.operation}`).join(', '), 400))}); ${doc.scan.notEvaluated.length} path(s) were not evaluated.</div>`
       : '',
     `<h2>Private integrations (${topologies.length})</h2>`,
+    omittedNotice(topologies.slice(shown.length), topologies.length, maxGraphs),
     `<div class="legend"><span><i></i>broken hop (critical/high finding)</span><span><i class="w"></i>warning (medium and below)</span><span><i class="o"></i>no finding</span><span>dashed box: named but not found</span></div>`,
     shown.length > 0 ? shown.map(topologySection).join('\n') : '<p>No private integration in the audited estate.</p>',
-    topologies.length > shown.length ? `<p class="notice">${topologies.length - shown.length} more integration(s) without drawing (limit ${maxGraphs}).</p>` : '',
+    topologies.length > shown.length ? `<p class="notice">${(topologies.length - shown.length).toLocaleString('en-US')} more integration(s) not drawn: see <a href="#omitted">above</a>.</p>` : '',
     `<h2 id="findings-h">Findings (${findings.length})</h2>`,
     `<div class="filters">`,
     `<select id="f-severity" aria-label="severity">${options([...SEVERITIES], 'all severities')}</select>`,

@@ -27,6 +27,9 @@
  *     hop: they are listed under the graph, not drawn.
  * A finding is on a graph only when it names the graph's integration/API or its own resource is a
  * node of the graph; one that is on the graph but cannot be drawn is listed under it ("not drawn").
+ *
+ * Every ENI subnet, target and instance gets a node; once the findings are placed, fan-outs of more
+ * than FANOUT_LIMIT siblings are collapsed into one node listing its members (`collapseFanOuts`).
  */
 import type { Finding } from '../findings/types';
 import { AlibabaInventory, type AliBackendPath } from '../inventory/alibaba-inventory';
@@ -49,8 +52,16 @@ export type NodeKind =
   | 'gateway'
   | 'vswitch'
   | 'vpcaccess'
-  | 'backend'
-  | 'more';
+  | 'backend';
+
+/** One of the nodes a collapsed node stands for (listed in its tooltip and under the graph). */
+export interface TopoMember {
+  key: string;
+  id: string;
+  title: string;
+  sub: string;
+  missing?: boolean;
+}
 
 export interface TopoNode {
   /** Unique in the graph: `<kind>:<id>`. */
@@ -66,6 +77,12 @@ export interface TopoNode {
   missing?: boolean;
   /** A security group: guards the hop it sits on. */
   guard?: boolean;
+  /** Subnet / vSwitch: how many network interfaces of the link or gateway it holds. */
+  enis?: number;
+  /** Target / instance: its health state (summarised when targets are collapsed). */
+  state?: string;
+  /** Set on a node that stands for a collapsed fan-out (see `collapseFanOuts`). */
+  members?: TopoMember[];
 }
 
 export interface EdgeMark {
@@ -99,18 +116,25 @@ export interface Topology {
   anchor: { integration?: string; apiId?: string; stage?: string };
 }
 
-const MAX_TARGETS = 6;
-
 class Builder {
   readonly nodes = new Map<string, TopoNode>();
   readonly edges = new Map<string, TopoEdge>();
 
-  node(kind: NodeKind, id: string, title: string, sub: string, refs: string[], extra: { missing?: boolean; guard?: boolean } = {}): string {
+  node(
+    kind: NodeKind,
+    id: string,
+    title: string,
+    sub: string,
+    refs: string[],
+    extra: { missing?: boolean; guard?: boolean; enis?: number; state?: string } = {},
+  ): string {
     const key = `${kind}:${id}`;
     if (!this.nodes.has(key)) {
       const n: TopoNode = { key, kind, id, title, sub, refs: [...new Set([id, ...refs].filter(Boolean))] };
       if (extra.missing) n.missing = true;
       if (extra.guard) n.guard = true;
+      if (extra.enis !== undefined) n.enis = extra.enis;
+      if (extra.state !== undefined) n.state = extra.state;
       this.nodes.set(key, n);
     }
     return key;
@@ -164,7 +188,7 @@ function awsTopology(inv: AwsInventory, p: AwsIntegrationPath): Topology {
     const subnets = l.subnetIds.map((s) => {
       const here = enis.filter((e) => e.subnetId === s);
       const sub = here.length > 0 ? here.map((e) => `${e.id} ${e.privateIps[0] ?? ''}`.trim()).join(', ') : 'no ENI';
-      return b.node('subnet', s, `subnet ${s}`, sub, here.map((e) => e.id), { missing: !inv.subnet(s) });
+      return b.node('subnet', s, `subnet ${s}`, sub, here.map((e) => e.id), { missing: !inv.subnet(s), enis: here.length });
     });
     b.fan([link], subnets);
     const sgs = l.securityGroupIds.map((g) => b.node('sg', g, `SG ${g}`, inv.securityGroup(g)?.name ?? 'link egress', [], { guard: true, missing: !inv.securityGroup(g) }));
@@ -195,13 +219,15 @@ function awsTopology(inv: AwsInventory, p: AwsIntegrationPath): Topology {
       : b.node('cloudmap', arn, 'Cloud Map service', arnTail(arn), [], { missing: true });
     b.fan(tail, [n]);
     const instances = svc?.instances ?? [];
-    for (const i of instances.slice(0, MAX_TARGETS)) {
+    // Every instance gets a node; large fan-outs are collapsed after the findings are placed.
+    for (const i of instances) {
       const ip = i.attributes.AWS_INSTANCE_IPV4 ?? i.attributes.AWS_INSTANCE_IPV6 ?? '';
       const port = i.attributes.AWS_INSTANCE_PORT;
-      const t = b.node('target', `${svc!.id}/${i.id}`, `instance ${i.id}`, [ip && port ? `${ip}:${port}` : ip, i.health ?? ''].filter(Boolean).join(' · '), [i.id]);
+      const t = b.node('target', `${svc!.id}/${i.id}`, `instance ${i.id}`, [ip && port ? `${ip}:${port}` : ip, i.health ?? ''].filter(Boolean).join(' · '), [i.id], {
+        state: i.health?.toLowerCase() ?? 'no health check',
+      });
       b.edge(n, t);
     }
-    if (instances.length > MAX_TARGETS) b.edge(n, b.node('more', `${arn}/more`, `+${instances.length - MAX_TARGETS} more instances`, '', []));
   } else if (arn) {
     b.fan(tail, [b.node('target', arn, 'integration target', arnTail(arn), [], { missing: true })]);
   }
@@ -265,17 +291,19 @@ function awsLoadBalancer(b: Builder, inv: AwsInventory, tail: string[], lb: AwsL
         [],
       );
       b.edge(from, tgNode);
-      for (const t of (targets ?? []).slice(0, MAX_TARGETS)) {
+      // Every target gets a node; large fan-outs are collapsed after the findings are placed.
+      for (const t of targets ?? []) {
         const instance = tg.targetType === 'instance' ? inv.instance(t.id) : undefined;
         const groups = instance?.securityGroupIds ?? (tg.targetType === 'ip' ? (inv.networkInterfacesByIp(t.id)[0]?.securityGroupIds ?? []) : []);
-        const tNode = b.node('target', `${t.id}:${t.port ?? ''}`, `target ${t.id}${t.port ? `:${t.port}` : ''}`, `${t.healthState}${t.healthReason ? ` (${t.healthReason})` : ''}`, [t.id]);
+        const tNode = b.node('target', `${t.id}:${t.port ?? ''}`, `target ${t.id}${t.port ? `:${t.port}` : ''}`, `${t.healthState}${t.healthReason ? ` (${t.healthReason})` : ''}`, [t.id], {
+          state: t.healthState,
+        });
         const sgNodes = groups.map((g) => b.node('sg', g, `SG ${g}`, inv.securityGroup(g)?.name ?? 'target', [], { guard: true, missing: !inv.securityGroup(g) }));
         if (sgNodes.length > 0) {
           b.fan([tgNode], sgNodes);
           b.fan(sgNodes, [tNode]);
         } else b.edge(tgNode, tNode);
       }
-      if ((targets ?? []).length > MAX_TARGETS) b.edge(tgNode, b.node('more', `${tg.arn}/more`, `+${targets!.length - MAX_TARGETS} more targets`, '', []));
     }
   }
 }
@@ -306,6 +334,7 @@ function alibabaTopology(inv: AlibabaInventory, p: AliBackendPath): Topology {
         `vSwitch ${binding.vswitchId}`,
         here.length > 0 ? here.map((e) => `${e.id} ${e.privateIps[0] ?? ''}`.trim()).join(', ') : 'no ENI',
         here.map((e) => e.id),
+        { enis: here.length },
       );
       b.edge(inst, v);
       const sg = inv.securityGroup(binding.securityGroupId);
@@ -375,6 +404,7 @@ export const PLACEMENT: Record<string, { role?: string; out?: boolean }> = {
   'ALI-BACKEND-OUT-OF-CIDR': { role: 'backend' },
   'ALI-VPCACCESS-TARGET-MISSING': { role: 'backend' },
   'ALI-CLB-CIDR-EGRESS': { role: 'backend' },
+  'AWS-VPCLINK-ENI-MISSING': { role: 'subnet' },
   'AWS-TARGETS-UNHEALTHY': { out: true },
   'AWS-CLOUDMAP-NO-INSTANCES': { out: true },
   'AWS-RESTLINK-TARGET-INGRESS-BLOCKED': { out: true },
@@ -418,23 +448,26 @@ function place(t: Topology, f: Finding): boolean {
   const namedKeys = new Set(named.map((n) => n.key));
   const byRef = (id: string | undefined, arn?: string) => t.nodes.find((n) => (id !== undefined && n.refs.includes(id)) || (arn !== undefined && n.refs.includes(arn)));
   const rule = PLACEMENT[f.ruleId];
-  let target = rule?.role ? f.related.filter((r) => r.role === rule.role).map((r) => byRef(r.id, r.arn)).find((n) => n !== undefined) : undefined;
-  if (!target) {
+  // Every related resource of the PLACEMENT role that is a node (e.g. each subnet without ENI).
+  let targets = rule?.role ? [...new Set(f.related.filter((r) => r.role === rule.role).map((r) => byRef(r.id, r.arn)).filter((n) => n !== undefined))] : [];
+  if (targets.length === 0) {
     const own = byRef(f.resource.id, f.resource.arn);
-    if (own && own.kind !== 'api' && own.kind !== 'integration') target = own;
+    if (own && own.kind !== 'api' && own.kind !== 'integration') targets = [own];
   }
   // The deepest named node: nodes are created along the path, so the last one named.
-  target ??= named[named.length - 1]!;
-  const into = t.edges.filter((e) => e.to === target!.key);
-  const outOf = t.edges.filter((e) => e.from === target!.key);
+  if (targets.length === 0) targets = [named[named.length - 1]!];
   const prefer = (edges: TopoEdge[], end: 'from' | 'to') => {
     const both = edges.filter((e) => namedKeys.has(e[end]));
     return both.length > 0 ? both : edges;
   };
-  let edges: TopoEdge[];
-  if (rule?.out && outOf.length > 0) edges = prefer(outOf, 'to');
-  else if (target.guard) edges = [...prefer(into, 'from'), ...prefer(outOf, 'to')];
-  else edges = into.length > 0 ? prefer(into, 'from') : prefer(outOf, 'to');
+  const edges: TopoEdge[] = [];
+  for (const target of targets) {
+    const into = t.edges.filter((e) => e.to === target.key);
+    const outOf = t.edges.filter((e) => e.from === target.key);
+    if (rule?.out && outOf.length > 0) edges.push(...prefer(outOf, 'to'));
+    else if (target.guard) edges.push(...prefer(into, 'from'), ...prefer(outOf, 'to'));
+    else edges.push(...(into.length > 0 ? prefer(into, 'from') : prefer(outOf, 'to')));
+  }
   if (edges.length === 0) return false;
   edges.forEach((e, i) => {
     if (!e.marks.some((m) => m.ruleId === f.ruleId && m.message === f.message)) {
@@ -442,6 +475,144 @@ function place(t: Topology, f: Finding): boolean {
     }
   });
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Large fan-outs
+
+/** More siblings than this (same kind, same parents) are drawn as one node. */
+export const FANOUT_LIMIT = 8;
+
+const NOUNS: Partial<Record<NodeKind, string>> = {
+  sg: 'security groups',
+  lb: 'load balancers',
+  listener: 'listeners',
+  tg: 'target groups',
+  target: 'targets',
+  cloudmap: 'Cloud Map services',
+  backend: 'backends',
+  vpcaccess: 'VPC access authorizations',
+  gateway: 'gateway instances',
+  link: 'VPC links',
+};
+
+function edgeBroken(e: TopoEdge): boolean {
+  return e.marks.some((m) => isBroken(m.severity));
+}
+
+function collapsedLabel(kind: NodeKind, members: TopoNode[]): { title: string; sub: string } {
+  const n = members.length;
+  const missing = members.filter((m) => m.missing).length;
+  const notFound = missing > 0 ? ` · ${missing} not found` : '';
+  if (kind === 'subnet' || kind === 'vswitch') {
+    const enis = members.reduce((sum, m) => sum + (m.enis ?? 0), 0);
+    return { title: `${enis} ENI${enis === 1 ? '' : 's'} in ${n} ${kind === 'subnet' ? 'subnets' : 'vSwitches'}`, sub: `list under the graph${notFound}` };
+  }
+  if (kind === 'target') {
+    const noun = members.every((m) => m.title.startsWith('instance ')) ? 'instances' : 'targets';
+    const states = new Map<string, number>();
+    for (const m of members) if (m.state) states.set(m.state, (states.get(m.state) ?? 0) + 1);
+    const sub = [...states].sort((a, b) => b[1] - a[1]).map(([s, c]) => `${c} ${s}`).join(' · ');
+    return { title: `${n} ${noun}`, sub: `${sub || 'list under the graph'}${notFound}` };
+  }
+  return { title: `${n} ${NOUNS[kind] ?? `${kind} nodes`}`, sub: `list under the graph${notFound}` };
+}
+
+/**
+ * Draws large fan-outs as one node: more than `limit` nodes of the same kind under the same
+ * parents (ENIs' subnets under a VPC link, targets under a target group or security group, Cloud
+ * Map instances…) become one node, e.g. "50 ENIs in 10 subnets", that lists its members.
+ *
+ * Runs after the findings are placed. A node on a broken hop (an edge with a critical/high mark in
+ * or out of it) stays on its own, so the red edge still ends at the resource the finding names —
+ * unless every node of the fan-out carries exactly the same marks (one finding about the parent,
+ * e.g. "no healthy target" on every edge out of a target group): then the fan-out is collapsed and
+ * the red edge ends at the collapsed node. Repeats until nothing changes, so a fan-out of security
+ * groups that collapses makes the targets behind them one fan-out too.
+ */
+export function collapseFanOuts(t: Topology, limit = FANOUT_LIMIT): void {
+  for (let pass = 0; pass < 8; pass++) {
+    const parents = new Map<string, string[]>();
+    const incident = new Map<string, TopoEdge[]>();
+    const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
+      const list = m.get(k);
+      if (list) list.push(v);
+      else m.set(k, [v]);
+    };
+    for (const e of t.edges) {
+      push(parents, e.to, e.from);
+      push(incident, e.from, e);
+      push(incident, e.to, e);
+    }
+    const groups = new Map<string, TopoNode[]>();
+    for (const n of t.nodes) {
+      const ps = parents.get(n.key);
+      if (!ps || n.kind === 'api' || n.kind === 'integration') continue;
+      const k = `${n.kind}\u0000${[...ps].sort().join('\u0000')}`;
+      push(groups, k, n);
+    }
+    let changed = false;
+    for (const group of groups.values()) {
+      if (group.length <= limit) continue;
+      const signature = (n: TopoNode) =>
+        [...new Set((incident.get(n.key) ?? []).flatMap((e) => e.marks.map((m) => `${m.ruleId}\u0001${m.severity}\u0001${m.message}`)))].sort().join('\u0002');
+      const first = signature(group[0]!);
+      const members = group.every((n) => signature(n) === first) ? group : group.filter((n) => !(incident.get(n.key) ?? []).some(edgeBroken));
+      if (members.length < 2) continue;
+      merge(t, members);
+      changed = true;
+    }
+    if (!changed) return;
+  }
+}
+
+function merge(t: Topology, members: TopoNode[]): void {
+  const first = members[0]!;
+  const { title, sub } = collapsedLabel(first.kind, members);
+  const key = `${first.kind}:collapsed:${first.id}:${members.length}`;
+  const node: TopoNode = {
+    key,
+    kind: first.kind,
+    id: `${members.length} × ${first.kind}`,
+    title,
+    sub,
+    refs: [...new Set(members.flatMap((m) => m.refs))],
+    members: members.flatMap((m) => m.members ?? [{ key: m.key, id: m.id, title: m.title, sub: m.sub, ...(m.missing ? { missing: true } : {}) }]),
+  };
+  if (members.every((m) => m.missing)) node.missing = true;
+  if (members.every((m) => m.guard)) node.guard = true;
+  const gone = new Set(members.map((m) => m.key));
+  const at = t.nodes.findIndex((n) => gone.has(n.key));
+  const nodes = t.nodes.filter((n) => !gone.has(n.key));
+  nodes.splice(at, 0, node);
+  t.nodes = nodes;
+  const edges = new Map<string, TopoEdge>();
+  for (const e of t.edges) {
+    const from = gone.has(e.from) ? key : e.from;
+    const to = gone.has(e.to) ? key : e.to;
+    if (from === to) continue;
+    const k = `${from}\u0000${to}`;
+    const into = edges.get(k);
+    if (!into) {
+      edges.set(k, { from, to, marks: e.marks.map((m) => ({ ...m })) });
+      continue;
+    }
+    for (const m of e.marks) {
+      const same = into.marks.find((x) => x.ruleId === m.ruleId && x.message === m.message);
+      if (!same) into.marks.push({ ...m });
+      else if (m.labelled) same.labelled = true;
+    }
+  }
+  // One label per finding and edge is enough: keep it on the first edge that had it.
+  const labelled = new Set<string>();
+  for (const e of edges.values()) {
+    for (const m of e.marks) {
+      const id = `${m.ruleId}\u0001${m.message}`;
+      if (m.labelled && labelled.has(id)) m.labelled = false;
+      else if (m.labelled) labelled.add(id);
+    }
+  }
+  t.edges = [...edges.values()];
 }
 
 export function isBroken(severity: Severity): boolean {
@@ -477,6 +648,7 @@ export function buildTopologies(findings: readonly Finding[], inventories: reado
       else t.notDrawn.push(f);
     }
   }
+  for (const t of out) collapseFanOuts(t);
   const rank = (t: Topology) => {
     const sev = t.edges.flatMap((e) => e.marks).map((m) => SEVERITIES.indexOf(m.severity));
     return sev.length > 0 ? Math.min(...sev) : SEVERITIES.length;

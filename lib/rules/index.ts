@@ -1,4 +1,5 @@
 import type { AlibabaRule, AwsRule, RuleMeta } from './types';
+import { preflightMeta } from '../preflight/alibaba';
 import { auditIncompleteMeta } from './audit-incomplete';
 import { rule as vpclinkInactive } from './aws/vpclink-inactive';
 import { rule as vpclinkFailed } from './aws/vpclink-failed';
@@ -99,6 +100,18 @@ export function allRuleMeta(): RuleMeta[] {
 export function findRuleMeta(id: string): RuleMeta | undefined {
   const wanted = id.toUpperCase();
   return allRuleMeta().find((m) => m.id === wanted);
+}
+
+/**
+ * What the catalogue (`apigw-audit rules`) lists: `rule` for the rules `scan` evaluates (findings),
+ * `preflight` for the checks `apigw-audit preflight` runs (pass / fail / warn / not-evaluated).
+ */
+export type CatalogueKind = 'rule' | 'preflight';
+export type CatalogueEntry = RuleMeta & { kind: CatalogueKind };
+
+/** Every rule, then every pre-flight check, each with every metadata field and its `kind`. */
+export function ruleCatalogue(): CatalogueEntry[] {
+  return [...allRuleMeta().map((m) => ({ ...m, kind: 'rule' as const })), ...preflightMeta.map((m) => ({ ...m, kind: 'preflight' as const }))];
 }
 
 export { auditIncompleteMeta };

@@ -90,7 +90,8 @@ export function xmlText(xml: string, tag: string): string | undefined {
   return inner === undefined ? undefined : unescapeXml(inner.trim());
 }
 
-interface PreparedMessage {
+/** One message as sent: its base64 body, and `index`, the caller's position for its outcome. */
+export interface MnsPreparedMessage {
   index: number;
   /** Base64 body, as sent. */
   encoded: string;
@@ -99,57 +100,83 @@ interface PreparedMessage {
 
 type EntryResult = { ok: true } | { ok: false; retryable: boolean; error: string };
 
-export class MnsSink extends NotificationSink {
+/** Per message, in order: undefined when MNS took it, else why not and whether another attempt could succeed. */
+export type MnsSendOutcome = undefined | { error: string; retryable: boolean };
+
+export interface MnsQueueClientOptions {
+  /** `https://<account>.mns.<region>.aliyuncs.com` (an internal endpoint works the same way). */
+  endpoint: string;
+  queue: string;
+  /** Defaults to `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` (+ `ALIBABA_CLOUD_SECURITY_TOKEN`). */
+  credentials?: AlibabaCredentialsProvider;
+  retry?: Partial<RetryPolicy>;
+  runtime?: Partial<SinkRuntime>;
+  /** The credentials' secret and token are registered here; answers are masked with it before any quoting. */
+  redactor?: Redactor;
+}
+
+/**
+ * SendMessage / BatchSendMessage on one queue: signed requests, batches of at most 16 messages and
+ * 64 KB (base64 bodies), and retries of the retryable failures only (whole request or per message)
+ * after a backoff. The MNS sink sends notifications with it; the Function Compute dispatcher sends
+ * fan-out jobs.
+ */
+export class MnsQueueClient {
+  readonly queue: string;
   private readonly endpoint: string;
   private readonly resource: string;
   private readonly credentials: AlibabaCredentialsProvider;
   private readonly runtime: SinkRuntime;
   private readonly policy: RetryPolicy;
-  private readonly maxEncodedMessageBytes: number;
+  private readonly redactor: Redactor;
 
-  constructor(options: MnsSinkOptions) {
+  constructor(options: MnsQueueClientOptions) {
     if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,255}$/.test(options.queue)) throw new Error(`invalid MNS queue name "${options.queue}"`);
-    super(options.name ?? `mns:${options.queue}`, options.minSeverity, new Redactor());
+    this.queue = options.queue;
     this.endpoint = options.endpoint.replace(/\/+$/, '');
     this.resource = `/queues/${options.queue}/messages`;
     this.credentials = options.credentials ?? environmentCredentials();
     this.runtime = runtimeWith(options.runtime);
     this.policy = retryPolicy(options.retry);
-    this.maxEncodedMessageBytes = Math.min(options.maxEncodedMessageBytes ?? MNS_MAX_ENCODED_BYTES, MNS_MAX_ENCODED_BYTES);
+    this.redactor = options.redactor ?? new Redactor();
   }
 
-  protected async send(eligible: Notification[], scan: SinkScan): Promise<Outcomes> {
-    const outcomes: Outcomes = eligible.map(() => 'not sent');
-    const prepared: PreparedMessage[] = [];
-    eligible.forEach((notification, index) => {
-      try {
-        const { body } = queueMessageBody(notification, scan.id, this.maxEncodedMessageBytes, base64Size);
-        const encoded = Buffer.from(body, 'utf8').toString('base64');
-        prepared.push({ index, encoded, bytes: encoded.length });
-      } catch (error) {
-        outcomes[index] = describeError(error);
-      }
+  /**
+   * Sends UTF-8 texts as messages (base64-encoded, as the official SDKs send them), packed into
+   * batches; a text whose encoded body exceeds 64 KB is refused without being sent.
+   */
+  async sendTexts(texts: string[]): Promise<MnsSendOutcome[]> {
+    const outcomes: MnsSendOutcome[] = texts.map(() => ({ error: 'not sent', retryable: true }));
+    const prepared: MnsPreparedMessage[] = [];
+    texts.forEach((text, index) => {
+      const encoded = Buffer.from(text, 'utf8').toString('base64');
+      if (encoded.length > MNS_MAX_ENCODED_BYTES) outcomes[index] = { error: `message of ${encoded.length} bytes (base64) exceeds the MNS limit of ${MNS_MAX_ENCODED_BYTES}`, retryable: false };
+      else prepared.push({ index, encoded, bytes: encoded.length });
     });
-    for (const batch of packBatches(prepared, MNS_MAX_BATCH_ENTRIES, MNS_MAX_ENCODED_BYTES)) {
-      await this.sendBatch(batch, outcomes);
-    }
+    for (const batch of packBatches(prepared, MNS_MAX_BATCH_ENTRIES, MNS_MAX_ENCODED_BYTES)) await this.sendBatch(batch, outcomes);
     return outcomes;
   }
 
-  /** Sends one batch; retryable failures (whole-request or per message) go again, only those, after a backoff. */
-  private async sendBatch(batch: PreparedMessage[], outcomes: Outcomes): Promise<void> {
+  /**
+   * Sends one batch (at most 16 messages, 64 KB); retryable failures (whole-request or per message)
+   * go again, only those, after a backoff. Writes each message's outcome at its `index`.
+   */
+  async sendBatch(batch: MnsPreparedMessage[], outcomes: MnsSendOutcome[]): Promise<void> {
     let pending = batch;
     for (let attempt = 1; attempt <= this.policy.maxAttempts && pending.length > 0; attempt++) {
       if (attempt > 1) await this.runtime.sleep(backoffDelayMs(attempt - 1, this.policy, this.runtime.random));
       const results = await this.post(pending);
-      const retry: PreparedMessage[] = [];
+      const retry: MnsPreparedMessage[] = [];
       pending.forEach((message, i) => {
         const result = results[i] ?? { ok: false, retryable: true, error: 'MNS returned no result for the message' };
         if (result.ok) {
           outcomes[message.index] = undefined;
           return;
         }
-        outcomes[message.index] = result.retryable ? `${result.error} (after ${attempt} attempt${attempt > 1 ? 's' : ''})` : result.error;
+        outcomes[message.index] = {
+          error: result.retryable ? `${result.error} (after ${attempt} attempt${attempt > 1 ? 's' : ''})` : result.error,
+          retryable: result.retryable,
+        };
         if (result.retryable) retry.push(message);
       });
       pending = retry;
@@ -157,7 +184,7 @@ export class MnsSink extends NotificationSink {
   }
 
   /** One signed request; a result per message, in order. */
-  private async post(messages: PreparedMessage[]): Promise<EntryResult[]> {
+  private async post(messages: MnsPreparedMessage[]): Promise<EntryResult[]> {
     const all = (result: EntryResult): EntryResult[] => messages.map(() => result);
     let credentials;
     try {
@@ -222,5 +249,42 @@ export class MnsSink extends NotificationSink {
       const message = xmlText(entry, 'ErrorMessage');
       return { ok: false, retryable: RETRYABLE_CODES.has(code), error: `${code}${message ? `: ${message}` : ''}` };
     });
+  }
+}
+
+export class MnsSink extends NotificationSink {
+  private readonly client: MnsQueueClient;
+  private readonly maxEncodedMessageBytes: number;
+
+  constructor(options: MnsSinkOptions) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,255}$/.test(options.queue)) throw new Error(`invalid MNS queue name "${options.queue}"`);
+    super(options.name ?? `mns:${options.queue}`, options.minSeverity, new Redactor());
+    this.client = new MnsQueueClient({
+      endpoint: options.endpoint,
+      queue: options.queue,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.runtime ? { runtime: options.runtime } : {}),
+      redactor: this.redactor,
+    });
+    this.maxEncodedMessageBytes = Math.min(options.maxEncodedMessageBytes ?? MNS_MAX_ENCODED_BYTES, MNS_MAX_ENCODED_BYTES);
+  }
+
+  protected async send(eligible: Notification[], scan: SinkScan): Promise<Outcomes> {
+    const outcomes: MnsSendOutcome[] = eligible.map(() => ({ error: 'not sent', retryable: true }));
+    const prepared: MnsPreparedMessage[] = [];
+    eligible.forEach((notification, index) => {
+      try {
+        const { body } = queueMessageBody(notification, scan.id, this.maxEncodedMessageBytes, base64Size);
+        const encoded = Buffer.from(body, 'utf8').toString('base64');
+        prepared.push({ index, encoded, bytes: encoded.length });
+      } catch (error) {
+        outcomes[index] = { error: describeError(error), retryable: false };
+      }
+    });
+    for (const batch of packBatches(prepared, MNS_MAX_BATCH_ENTRIES, MNS_MAX_ENCODED_BYTES)) {
+      await this.client.sendBatch(batch, outcomes);
+    }
+    return outcomes.map((o) => o?.error);
   }
 }

@@ -11,12 +11,17 @@
  *   - the expected outcome     (retries absorb transient shares; a permanent fault that fired is a coverage error)
  * and prints the table (`npx jest test/chaos`; CHAOS_REPORT=FILE also writes it to FILE).
  *
+ * The README's "Reliability" section holds the per-fault-class summary of the same run (counts
+ * only, table.ts formatReadmeBlock). The last test compares it with README.md and fails when it is
+ * stale; CHAOS_README=write (`npm run chaos`) rewrites the block instead.
+ *
  * Time compression, so the suite fits in CI: the collectors' per-request timeout is cut to 1 s (the
  * CLI has no knob for it: AWS 30 s, Alibaba 10 s), and Math.random is scaled by 0.02 while the suite
  * runs, which shrinks every full-jitter backoff (AWS SDK standard retries, the Alibaba retry policy,
  * the sinks' retries) 50-fold without changing the number of attempts or what is retried.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AlibabaInventoryData, AwsInventoryData } from '../../lib/inventory/model';
 import { startFakeAlibaba, type FakeAli, type FakeAliFault } from '../fakes/alibaba/server';
 import { startFakeAws, type FakeAws, type FakeFault } from '../fakes/aws/server';
@@ -24,13 +29,15 @@ import { refusedUrl } from '../fakes/sinks/loopback';
 import { exampleAlibabaEstate } from '../helpers/alibaba-example-estate';
 import { setAwsEnv } from '../helpers/aws-env';
 import { exampleAwsEstate } from '../helpers/example-estate';
+import { readBetweenMarkers, writeBetweenMarkers } from '../helpers/readme-markers';
 import { cloneState, compare, freshDir, scan, SECRETS, startSinks, webhookEvents, writeConfig, type Comparison, type Run, type Sinks } from './harness';
 import { startAwsRouter, type AwsRouter } from './router';
 import { scenarios, type Scenario } from './scenarios';
-import { formatTable, type Row } from './table';
+import { failing, formatReadmeBlock, formatTable, type KnownBug, type Row } from './table';
 
-jest.mock('../../lib/collect/aws', () => {
-  const actual = jest.requireActual('../../lib/collect/aws');
+// The modules that define the collectors (every caller, the index and lib/fanout included, imports from them).
+jest.mock('../../lib/collect/aws/collect-region', () => {
+  const actual = jest.requireActual('../../lib/collect/aws/collect-region');
   return { ...actual, collectAwsRegion: (o: Record<string, unknown>) => actual.collectAwsRegion({ requestTimeoutMs: 1000, ...o }) };
 });
 jest.mock('../../lib/collect/alibaba/collect-region', () => {
@@ -39,6 +46,9 @@ jest.mock('../../lib/collect/alibaba/collect-region', () => {
 });
 
 jest.setTimeout(120_000);
+
+const README = join(__dirname, '..', '..', 'README.md');
+const README_BLOCK = 'reliability:chaos';
 
 const ALI_KEYS = ['ALIBABA_CLOUD_ENDPOINT_URL', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'] as const;
 
@@ -218,7 +228,16 @@ async function faultScenario(s: Scenario): Promise<void> {
   const c = compare(base.run.doc, run.doc, sent, /delivery failed/.test(run.io.err()));
   // Only the gap itself may be news: no notification other than AUDIT-INCOMPLETE `new`.
   const otherSent = sent.filter((f) => !(f.ruleId === 'AUDIT-INCOMPLETE' && f.status === 'new')).map((f) => `${f.status} ${f.ruleId} ${f.resource.id}`);
-  record(s, run, c, [outcomeProblem(s, c, fired), otherSent.length ? `unexpected notifications: ${otherSent.join('; ')}` : undefined]);
+  // Every failed operation is reported as an open AUDIT-INCOMPLETE finding, and nothing else is.
+  const gaps = new Set((run.doc?.findings ?? []).filter((f) => f.ruleId === 'AUDIT-INCOMPLETE' && f.status !== 'resolved').map((f) => `${f.region} ${f.resource.id}`));
+  const unreported = c.failedOps.filter((op) => !gaps.has(op));
+  const unfailed = [...gaps].filter((g) => !c.failedOps.includes(g));
+  record(s, run, c, [
+    outcomeProblem(s, c, fired),
+    otherSent.length ? `unexpected notifications: ${otherSent.join('; ')}` : undefined,
+    unreported.length ? `failed operations without an AUDIT-INCOMPLETE finding: ${unreported.join('; ')}` : undefined,
+    unfailed.length ? `AUDIT-INCOMPLETE without a failed operation: ${unfailed.join('; ')}` : undefined,
+  ], { incomplete: c.incomplete, reported: c.incomplete && run.code === 3 && unreported.length === 0 });
 }
 
 async function sinkDownScenario(s: Scenario): Promise<void> {
@@ -240,7 +259,8 @@ async function sinkDownScenario(s: Scenario): Promise<void> {
   const c = compare(base.run.doc, first.doc, [], /delivery failed/.test(first.io.err()));
   c.spurious = c.spurious.filter((x) => !base.run.doc.findings.some((f) => `${f.ruleId} ${f.resource.id}` === x));
   const problems: Array<string | undefined> = [];
-  if (!first.io.err().includes(`delivery failed: ${sink === 'sqs' ? 'sqs:apigw-chaos' : sink}`)) problems.push(`no "delivery failed" for ${sink}`);
+  const told = first.io.err().includes(`delivery failed: ${sink === 'sqs' ? 'sqs:apigw-chaos' : sink}`);
+  if (!told) problems.push(`no "delivery failed" for ${sink}`);
   const mid = counts();
 
   // The sink is back: the next scan sends it exactly what it missed, the other sinks nothing again.
@@ -264,10 +284,10 @@ async function sinkDownScenario(s: Scenario): Promise<void> {
   }
   if (mid.hooks === before.hooks && sink !== 'webhook') problems.push('webhook got nothing in the first scan');
   c.lost.push(...missed.map((fp) => `notification not redelivered: ${fp}`));
-  record(s, first, c, problems);
+  record(s, first, c, problems, { incomplete: true, reported: told && first.code === 3 });
 }
 
-function record(s: Scenario, run: Run, c: Comparison, problems: Array<string | undefined>): void {
+function record(s: Scenario, run: Run, c: Comparison, problems: Array<string | undefined>, gap: { incomplete: boolean; reported: boolean }): void {
   const issues = problems.filter((p): p is string => Boolean(p));
   if (c.lost.length) issues.push(`lost: ${c.lost.join('; ')}`);
   if (c.falselyResolved.length) issues.push(`falsely resolved: ${c.falselyResolved.join('; ')}`);
@@ -289,6 +309,8 @@ function record(s: Scenario, run: Run, c: Comparison, problems: Array<string | u
     lost: c.lost.length,
     falselyResolved: c.falselyResolved.length,
     spurious: c.spurious.length,
+    incomplete: gap.incomplete,
+    incompleteReported: gap.reported,
     ms: run.ms,
     issues,
   });
@@ -314,11 +336,15 @@ function record(s: Scenario, run: Run, c: Comparison, problems: Array<string | u
  *        DescribeApis; ALI-BACKEND-OUT-OF-CIDR): when such an operation fails the finding gets a new
  *        fingerprint, the old one is resolved (falsely) and the new one notified as new.
  */
-export const KNOWN_BUGS: Record<string, string> = {
+export const KNOWN_BUGS: Record<string, KnownBug> = {
   // BUG-1b (what remains of BUG-1): a lone Alibaba region whose sts call fails has nothing to take
   // its account from (lib/collect/account.ts), so its state is left untouched (nothing dropped,
   // resolved or sent) but the report cannot show the target's previous findings: they read as lost here.
-  'Alibaba Forbidden.RAM sts:GetCallerIdentity': 'BUG-1b',
+  'Alibaba Forbidden.RAM sts:GetCallerIdentity': {
+    id: 'BUG-1b',
+    summary:
+      'a single Alibaba Cloud region whose sts:GetCallerIdentity is denied has no account to file its state under, so the state is left untouched (nothing resolved or re-sent) but the report does not show the target\'s previous findings.',
+  },
 };
 
 describe('chaos: faults over the loopback fakes lose no finding and resolve nothing', () => {
@@ -326,9 +352,26 @@ describe('chaos: faults over the loopback fakes lose no finding and resolve noth
   const only = process.env.CHAOS_ONLY ? new RegExp(process.env.CHAOS_ONLY) : undefined;
   for (const s of scenarios().filter((x) => !only || only.test(x.name))) {
     const bug = KNOWN_BUGS[s.name];
-    (bug ? test.failing : test)(bug ? `${s.name} [known ${bug}]` : s.name, async () => {
+    (bug ? test.failing : test)(bug ? `${s.name} [known ${bug.id}]` : s.name, async () => {
       if (s.sinkDown) await sinkDownScenario(s);
       else await faultScenario(s);
     });
   }
+
+  // Last, once every scenario has recorded its row (tests in a file run in order).
+  (only ? test.skip : test)('README Reliability section matches this run', () => {
+    const expected = scenarios().length;
+    if (rows.length !== expected) throw new Error(`only ${rows.length} of ${expected} scenarios recorded a row: the README table is not checked`);
+    const block = formatReadmeBlock(rows);
+    if (process.env.CHAOS_README === 'write') {
+      const bad = rows.filter((r) => failing(r) && !r.bug).map((r) => r.name);
+      if (bad.length) throw new Error(`README not written: scenarios failing: ${bad.join('; ')}`);
+      writeBetweenMarkers(README, README_BLOCK, block);
+      return;
+    }
+    const current = readBetweenMarkers(readFileSync(README, 'utf8'), README_BLOCK);
+    if (current !== block) {
+      throw new Error(`README Reliability section is stale: run npm run chaos\n--- README.md\n${current}\n--- this run\n${block}`);
+    }
+  });
 });

@@ -15,6 +15,7 @@
  *                       requires failed (reported, not asserted: the carry is still safe);
  *     exit            = 3 when coverage has an error or a sink missed a notification, else 1.
  */
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,19 +33,31 @@ export const SECRETS = {
   slackToken: 'chaosSlackToken0001',
 };
 
-/** Deterministic pseudo-random share: the n-th matching request fails when hash(seed, n) < pct. */
-export function share(pct: number, seed: number): () => boolean {
-  let n = 0;
-  return () => {
+/**
+ * Deterministic pseudo-random share: a request fails when sha256(seed, key, n) < pct, where `key`
+ * names the request (its operation parameters, its path) and n counts the earlier requests with
+ * that key (the retries of one call). The decision for a request therefore does not depend on how
+ * concurrent calls interleave: a scenario fails the same calls, after the same number of attempts,
+ * on every run and under any load. Without a key, n counts every request (only for callers that
+ * make a single sequence of requests).
+ */
+export function share(pct: number, seed: number): (key?: string) => boolean {
+  const seen = new Map<string, number>();
+  return (key = '') => {
     if (pct >= 100) return true;
     if (pct <= 0) return false;
-    // mulberry32 over (seed, n)
-    let t = (seed * 0x9e3779b1 + n++ * 0x6d2b79f5) >>> 0;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    const r = createHash('sha256').update(`${seed}\0${key}\0${n}`).digest().readUInt32BE(0) / 4294967296;
     return r * 100 < pct;
   };
+}
+
+/** A stable key for a request's parameters: JSON with the object keys sorted. */
+export function paramsKey(params: unknown): string {
+  return JSON.stringify(params, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 export interface Sinks {

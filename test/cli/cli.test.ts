@@ -41,8 +41,9 @@ describe('apigw-audit CLI', () => {
     expect(text.out()).toContain('AWS-SG-BACKEND-INGRESS-BLOCKED');
     const json = captureIo();
     expect(await main(['rules', '--format', 'json'], json)).toBe(0);
-    const metas = JSON.parse(json.out()) as Array<{ id: string; source: string[] }>;
-    expect(metas.length).toBe(42);
+    const metas = JSON.parse(json.out()) as Array<{ id: string; source: string[]; kind: string }>;
+    expect(metas.filter((m) => m.kind === 'rule').length).toBe(42);
+    expect(metas.filter((m) => m.kind === 'preflight').map((m) => m.id)).toEqual(['ALI-PREFLIGHT-VPC', 'ALI-PREFLIGHT-CIDR', 'ALI-PREFLIGHT-SG', 'ALI-PREFLIGHT-EGRESS']);
     expect(metas.every((m) => m.source.length > 0)).toBe(true);
   });
 

@@ -85,8 +85,11 @@ describe('rules', () => {
   it('--format json carries every RuleMeta field, options and failing example included', async () => {
     const io = captureIo();
     expect(await main(['rules', '--format', 'json'], io)).toBe(0);
-    const metas = JSON.parse(io.out()) as RuleMeta[];
-    expect(metas).toEqual(JSON.parse(JSON.stringify(allRuleMeta())));
+    const metas = JSON.parse(io.out()) as Array<RuleMeta & { kind: string }>;
+    // Rules first (`kind: rule`, every RuleMeta field unchanged), then the pre-flight checks.
+    expect(metas.filter((m) => m.kind === 'rule').map(({ kind: _, ...m }) => m)).toEqual(JSON.parse(JSON.stringify(allRuleMeta())));
+    expect(metas.filter((m) => m.kind === 'preflight').map(({ kind: _, ...m }) => m)).toEqual(JSON.parse(JSON.stringify(preflightMeta)));
+    expect(metas.map((m) => m.kind)).toEqual([...allRuleMeta().map(() => 'rule'), ...preflightMeta.map(() => 'preflight')]);
     const fields: Array<keyof RuleMeta> = ['id', 'provider', 'severity', 'title', 'description', 'source', 'remediation', 'requires', 'failingExample'];
     for (const m of metas) for (const k of fields) expect(m[k]).toBeDefined();
     expect(metas.find((m) => m.id === 'AWS-VPCLINK-STUCK')?.options?.minutes?.default).toBe(30);
@@ -98,6 +101,11 @@ describe('rules', () => {
     expect(await main(['rules'], io)).toBe(0);
     for (const line of io.out().split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     expect(io.out()).toMatch(/^AWS-VPCLINK-STUCK\s+medium\s+VPC link V2 stuck/m);
+    // Pre-flight checks in their own section, after every rule.
+    const out = io.out();
+    const heading = out.indexOf('Pre-flight checks, run by `apigw-audit preflight`');
+    expect(heading).toBeGreaterThan(out.indexOf('AUDIT-INCOMPLETE'));
+    for (const m of preflightMeta) expect(out.indexOf(`\n${m.id} `)).toBeGreaterThan(heading);
   });
 });
 

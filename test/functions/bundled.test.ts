@@ -69,6 +69,18 @@ describe('Lambda bundles against the fake AWS', () => {
     expect(lines).toEqual([expect.objectContaining({ level: 'info', message: 'audit finished', function: 'scheduledScan' })]);
   });
 
+  it('worker audits a fan-out job of its own account from an SQS record, and sends a malformed one back', async () => {
+    const handler = (jest.requireActual(join(DIST, 'aws/worker.js')) as { handler: LambdaHandler }).handler;
+    const record = (messageId: string, body: string) => ({ messageId, receiptHandle: `rh-${messageId}`, body, eventSource: 'aws:sqs', awsRegion: 'us-east-1' });
+    const job = { v: 1, provider: 'aws', account: ESTATE_ACCOUNT, region: 'us-east-1', dispatchId: 'bundled-1' };
+    const { result, lines } = await capturingStdout(() => handler({ Records: [record('m-job', JSON.stringify(job)), record('m-bad', '{}')] }, lambdaContext('worker')));
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-bad' }] });
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'info', message: 'job finished', function: 'worker', messageId: 'm-job', summary: expect.objectContaining({ failures: [], targets: [{ provider: 'aws', account: ESTATE_ACCOUNT, region: 'us-east-1' }] }) }),
+      expect.objectContaining({ level: 'error', message: 'job message rejected', messageId: 'm-bad' }),
+    ]);
+  });
+
   it('onChange re-audits on a CloudTrail event and ignores a malformed one', async () => {
     const handler = (jest.requireActual(join(DIST, 'aws/onChange.js')) as { handler: LambdaHandler }).handler;
     const event = cloudTrailEvent('aws.ec2', { eventName: 'RevokeSecurityGroupEgress', requestParameters: { groupId: 'sg-0a1b2c3d4e5f60718' } }, { account: ESTATE_ACCOUNT });

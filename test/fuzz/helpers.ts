@@ -200,3 +200,58 @@ export function expectOnlyDocumented<T>(fn: () => T, allowed: Array<new (...args
     throw error;
   }
 }
+
+/** Seed of the response fuzzers: fixed so a failure reproduces; FUZZ_SEED=<n> explores further. */
+export const FUZZ_SEED = Number.parseInt(process.env.FUZZ_SEED ?? '', 10) || 20_261_122;
+
+/** `runs(count)` with the fixed (or FUZZ_SEED) seed. */
+export function seededRuns(count: number): { numRuns: number; seed: number } {
+  return { ...runs(count), seed: FUZZ_SEED };
+}
+
+/** Shape of an answer member, for generating SDK-output-like values. */
+export type MemberSpec = 'id' | 'str' | 'int' | 'bool' | 'date' | 'map' | readonly [MemberSpec] | { readonly [member: string]: MemberSpec } | fc.Arbitrary<unknown>;
+
+const plainStringArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: fc.stringMatching(/^[a-z]{1,4}-[0-9a-f]{1,8}$/) },
+  { weight: 2, arbitrary: fc.string({ maxLength: 20, unit: 'binary' }) },
+  { weight: 1, arbitrary: fc.constantFrom('', ' ', '\n', '__proto__', 'constructor', '0.0.0.0/0', '::/0', '\u2028', 'x'.repeat(10_000)) },
+);
+
+/** Values of the wrong kind for any member. */
+export const garbageArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom<unknown>(null, undefined, 0, -1, 1.5, NaN, Infinity, 2 ** 63, true, '', [], {}, new Date(NaN), [null], { a: 1 }),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+
+/** A valid-typed value for `spec` nine times in ten, else garbage; structures have every member optional. */
+export function memberArb(spec: MemberSpec): fc.Arbitrary<unknown> {
+  return fc.oneof({ weight: 9, arbitrary: validMemberArb(spec) }, { weight: 1, arbitrary: garbageArb });
+}
+
+function validMemberArb(spec: MemberSpec): fc.Arbitrary<unknown> {
+  if (spec instanceof fc.Arbitrary) return spec;
+  if (spec === 'id' || spec === 'str') return plainStringArb;
+  if (spec === 'int') return fc.oneof(fc.integer({ min: -1, max: 65_535 }), fc.constantFrom(-1, 0, 2 ** 31, Number.MAX_SAFE_INTEGER + 2));
+  if (spec === 'bool') return fc.boolean();
+  if (spec === 'date') return fc.oneof(fc.date({ noInvalidDate: false }), fc.constantFrom('2024-01-01T00:00:00Z', 'not a date'));
+  if (spec === 'map') return fc.dictionary(plainStringArb, fc.oneof({ weight: 9, arbitrary: plainStringArb }, { weight: 1, arbitrary: garbageArb }), { maxKeys: 3 });
+  if (Array.isArray(spec)) return fc.array(memberArb(spec[0] as MemberSpec), { maxLength: 3 });
+  return structureArb(spec as { readonly [member: string]: MemberSpec });
+}
+
+/**
+ * An SDK-output-like structure: each member valid-typed or garbage; every member optional except
+ * identifiers (`'id'`), which are present nine times in ten so that valid elements get built too.
+ */
+export function structureArb(members: { readonly [member: string]: MemberSpec }): fc.Arbitrary<Record<string, unknown>> {
+  const arbs: Record<string, fc.Arbitrary<unknown>> = {};
+  const ids: string[] = [];
+  for (const [k, v] of Object.entries(members)) {
+    arbs[k] = memberArb(v);
+    if (v === 'id') ids.push(k);
+  }
+  const record = fc.record(arbs, { requiredKeys: ids });
+  if (ids.length === 0) return record;
+  return fc.oneof({ weight: 9, arbitrary: record }, { weight: 1, arbitrary: fc.record(arbs, { requiredKeys: [] }) });
+}

@@ -1,12 +1,14 @@
 /**
- * s.yaml (Serverless Devs, fc3): three functions on one bundle, with the timer, EventBridge and
- * HTTP triggers, role, environment and log configuration; the code directory it deploys is the
- * esbuild output and exports the three handlers.
+ * s.yaml (Serverless Devs, fc3): five functions on one bundle, with the timer, EventBridge and
+ * HTTP triggers and the fan-out dispatcher (timer) and worker (MNS queue trigger), role,
+ * environment and log configuration; the code directory it deploys is the esbuild output and
+ * exports the five handlers.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseFcTimerEvent } from '../../lib/events/alibaba';
+import { parseDispatchEvent } from '../../lib/fanout/fc-events';
 import { ALIBABA_CHANGE_EVENTS } from '../../lib/events/catalogue';
 import { ensureBundled, ROOT } from '../functions/helpers/bundle';
 
@@ -45,10 +47,10 @@ const byHandler = Object.fromEntries(Object.values(resources).map((r) => [r.prop
 beforeAll(() => ensureBundled());
 
 describe('s.yaml (fc3)', () => {
-  it('is a Serverless Devs 3 project of three fc3 functions, one per entry point of the bundle', () => {
+  it('is a Serverless Devs 3 project of five fc3 functions, one per entry point of the bundle', () => {
     expect(raw.edition).toBe('3.0.0');
-    expect(Object.values(resources).map((r) => r.component)).toEqual(['fc3', 'fc3', 'fc3']);
-    expect(Object.keys(byHandler).sort()).toEqual(['index.eventbridge', 'index.http', 'index.timer']);
+    expect(Object.values(resources).map((r) => r.component)).toEqual(['fc3', 'fc3', 'fc3', 'fc3', 'fc3']);
+    expect(Object.keys(byHandler).sort()).toEqual(['index.dispatch', 'index.eventbridge', 'index.http', 'index.timer', 'index.worker']);
     for (const props of Object.values(byHandler)) {
       expect(props.runtime).toBe('nodejs20');
       expect(props.code).toBe('./dist-functions/alibaba');
@@ -61,7 +63,7 @@ describe('s.yaml (fc3)', () => {
     expect(byHandler['index.http']!.environmentVariables).toHaveProperty('APIGW_AUDIT_HTTP_TOKEN');
   });
 
-  it('points at a built code directory whose bundle exports the three handlers', () => {
+  it('points at a built code directory whose bundle exports the five handlers', () => {
     const code = resolve(ROOT, byHandler['index.timer']!.code as string);
     expect(existsSync(join(code, 'index.js'))).toBe(true);
     const bundle = jest.requireActual(join(code, 'index.js')) as Record<string, unknown>;
@@ -113,9 +115,53 @@ describe('s.yaml (fc3)', () => {
 
   it('documents the RAM policies the role needs, which ship beside it', () => {
     const text = readFileSync(join(ROOT, 's.yaml'), 'utf8');
-    for (const policy of ['policies/alibaba-ram-policy.json', 'policies/alibaba-fc-writes-policy.json', 'policies/alibaba-fc-actiontrail-policy.json']) {
+    for (const policy of ['policies/alibaba-ram-policy.json', 'policies/alibaba-fc-writes-policy.json', 'policies/alibaba-fc-actiontrail-policy.json', 'policies/alibaba-fc-fanout-policy.json', 'examples/alibaba-member-role.json']) {
       expect(text).toContain(policy);
       expect(existsSync(join(ROOT, policy))).toBe(true);
     }
+  });
+
+  it('fans out: a dispatcher timer whose payload the dispatcher accepts, sending to the jobs queue', () => {
+    const props = byHandler['index.dispatch']!;
+    expect(props.triggers).toEqual([
+      { triggerName: 'fanout', triggerType: 'timer', qualifier: 'LATEST', triggerConfig: { cronExpression: '0 30 */6 * * *', enable: true, payload: '{"mode":"fanout"}' } },
+    ]);
+    const event = Buffer.from(JSON.stringify({ triggerTime: '2024-08-01T12:30:00Z', triggerName: 'fanout', payload: props.triggers[0].triggerConfig.payload }));
+    expect(parseDispatchEvent(event)).toEqual({ dispatchId: 'fanout@2024-08-01T12:30:00Z', trigger: { source: 'fc-timer', name: 'fanout', time: '2024-08-01T12:30:00Z' } });
+    expect(props.environmentVariables).toMatchObject({ APIGW_AUDIT_JOB_QUEUE: 'apigw-audit-jobs', APIGW_AUDIT_MNS_ENDPOINT: '' });
+    expect(props.asyncInvokeConfig).toMatchObject({ maxAsyncRetryAttempts: 1 });
+  });
+
+  it('runs the worker from the jobs queue: an MNS event stream, one message per asynchronous invocation, capped instances', () => {
+    const props = byHandler['index.worker']!;
+    expect(props.concurrencyConfig).toEqual({ reservedConcurrency: '5' });
+    expect(props.asyncInvokeConfig).toEqual({
+      maxAsyncRetryAttempts: 2,
+      maxAsyncEventAgeInSeconds: 86400,
+      destinationConfig: { onFailure: { destination: "acs:mns:cn-hangzhou:${config('AccountID')}:/queues/apigw-auditor-failures/messages" } },
+    });
+    expect(props.triggers).toEqual([
+      {
+        triggerName: 'jobs',
+        triggerType: 'eventbridge',
+        qualifier: 'LATEST',
+        triggerConfig: {
+          triggerEnable: true,
+          asyncInvocationType: true,
+          eventRuleFilterPattern: '{}',
+          eventSourceConfig: { eventSourceType: 'MNS', eventSourceParameters: { sourceMNSParameters: { QueueName: 'apigw-audit-jobs', IsBase64Decode: true } } },
+          eventSinkConfig: { deliveryOption: { mode: 'event-streaming', eventSchema: 'CloudEvents' } },
+          runOptions: {
+            mode: 'event-streaming',
+            batchWindow: { CountBasedWindow: 1, TimeBasedWindow: 0 },
+            retryStrategy: { PushRetryStrategy: 'EXPONENTIAL_DECAY_RETRY' },
+            errorsTolerance: 'ALL',
+            deadLetterQueue: { Arn: "acs:mns:cn-hangzhou:${config('AccountID')}:/queues/apigw-auditor-failures" },
+          },
+        },
+      },
+    ]);
+    // The queue the dispatcher sends to is the queue the worker is triggered by.
+    expect(byHandler['index.dispatch']!.environmentVariables.APIGW_AUDIT_JOB_QUEUE).toBe(props.triggers[0].triggerConfig.eventSourceConfig.eventSourceParameters.sourceMNSParameters.QueueName);
   });
 });

@@ -6,20 +6,22 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AWS_CHANGE_EVENTS, CLOUDTRAIL_DETAIL_TYPE } from '../../lib/events/catalogue';
 import { ensureBundled, ROOT } from '../functions/helpers/bundle';
-import { AWS_SINK_ACTIONS } from '../functions/helpers/permissions';
+import { AWS_EVENT_SOURCE_ACTIONS, AWS_FANOUT_ACTIONS, AWS_SINK_ACTIONS } from '../functions/helpers/permissions';
 import { zipEntries } from '../functions/helpers/zip';
 
 jest.setTimeout(120_000);
 
 type Resource = { Type: string; Properties: Record<string, any> };
-type Template = { Resources: Record<string, Resource> };
+type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown }> };
 
 const SINK_ACTIONS = Object.keys(AWS_SINK_ACTIONS).sort();
+const FUNCTIONS = ['scheduledScan', 'onChange', 'invoke', 'dispatch', 'worker'];
 
 const OSLS = join(ROOT, 'node_modules/osls/bin/serverless.js');
 
@@ -70,38 +72,90 @@ function functionId(name: string): string {
 }
 
 describe('serverless.yml → CloudFormation (osls package)', () => {
-  it('has the three functions, each on Node.js 20 with its bundled handler and the config environment', () => {
+  it('has the five functions, each on Node.js 20 with its bundled handler and the config environment', () => {
     const functions = Object.fromEntries(ofType('AWS::Lambda::Function'));
-    expect(Object.keys(functions).sort()).toEqual(['InvokeLambdaFunction', 'OnChangeLambdaFunction', 'ScheduledScanLambdaFunction']);
-    for (const name of ['scheduledScan', 'onChange', 'invoke']) {
+    expect(Object.keys(functions).sort()).toEqual(FUNCTIONS.map(functionId).sort());
+    for (const name of FUNCTIONS) {
       const fn = functions[functionId(name)]!.Properties;
       expect(fn.Handler).toBe(`dist-functions/aws/${name}.handler`);
       expect(fn.Runtime).toBe('nodejs20.x');
-      expect(Object.keys(fn.Environment.Variables).sort()).toEqual(['APIGW_AUDIT_CONFIG', 'APIGW_AUDIT_REGIONS']);
+      // Only the dispatcher is told where the job queue is.
+      const queue = name === 'dispatch' ? ['APIGW_AUDIT_JOB_QUEUE_URL'] : [];
+      expect(Object.keys(fn.Environment.Variables).sort()).toEqual(['APIGW_AUDIT_CONFIG', 'APIGW_AUDIT_REGIONS', ...queue].sort());
       expect(fn.Role).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
     }
+    expect(functions.DispatchLambdaFunction!.Properties.Environment.Variables.APIGW_AUDIT_JOB_QUEUE_URL).toEqual({ Ref: 'AuditJobQueue' });
   });
 
   it('packages each function as its own bundle only', () => {
-    for (const name of ['scheduledScan', 'onChange', 'invoke']) {
+    for (const name of FUNCTIONS) {
       expect(zipEntries(readFileSync(join(out, `${name}.zip`)))).toEqual([`dist-functions/aws/${name}.js`]);
     }
   });
 
-  it('runs scheduledScan every 6 hours by default, configurable by parameter', async () => {
-    const [[, rule]] = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression) as [[string, Resource]];
-    expect(rule.Properties.ScheduleExpression).toBe('rate(6 hours)');
-    expect(rule.Properties.State).toBe('ENABLED');
-    expect(rule.Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['ScheduledScanLambdaFunction', 'Arn'] });
+  /** Schedule rules by target function: expression and state. */
+  function schedules(t: Template): Record<string, { expression: string; state: string }> {
+    return Object.fromEntries(
+      Object.values(t.Resources)
+        .filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression)
+        .map((r) => [r.Properties.Targets[0].Arn['Fn::GetAtt'][0] as string, { expression: r.Properties.ScheduleExpression as string, state: r.Properties.State as string }]),
+    );
+  }
+
+  it('runs scheduledScan every 6 hours by default, configurable by parameter; the fan-out schedule is off', async () => {
+    expect(schedules(template)).toEqual({
+      ScheduledScanLambdaFunction: { expression: 'rate(6 hours)', state: 'ENABLED' },
+      DispatchLambdaFunction: { expression: 'rate(6 hours)', state: 'DISABLED' },
+    });
 
     const other = mkdtempSync(join(tmpdir(), 'osls-package-'));
     try {
       const changed = await packageService(other, ['--param=scanSchedule=rate(1 hour)']);
-      const schedules = Object.values(changed.Resources).filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression);
-      expect(schedules.map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(1 hour)']);
+      expect(Object.values(schedules(changed)).map((s) => s.expression)).toEqual(['rate(1 hour)', 'rate(1 hour)']);
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
+  });
+
+  it('with fanout=true the schedule runs dispatch instead of scheduledScan (never both), workerConcurrency applies', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'osls-package-'));
+    try {
+      const fanout = await packageService(other, ['--param=fanout=true', '--param=workerConcurrency=20', '--param=memberRoleName=AuditReader']);
+      expect(schedules(fanout)).toEqual({
+        ScheduledScanLambdaFunction: { expression: 'rate(6 hours)', state: 'DISABLED' },
+        DispatchLambdaFunction: { expression: 'rate(6 hours)', state: 'ENABLED' },
+      });
+      const mapping = Object.values(fanout.Resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!;
+      expect(Number(mapping.Properties.ScalingConfig.MaximumConcurrency)).toBe(20);
+      const statements = fanout.Resources.IamRoleLambdaExecution!.Properties.Policies[0].PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>;
+      expect(statements.find((s) => s.Action.includes('sts:AssumeRole'))!.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/AuditReader']] });
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('feeds the worker from an encrypted job queue: batch size 1, capped concurrency, partial batch failures, a dead-letter queue after 3 receives', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties);
+    expect(mappings).toEqual([
+      {
+        BatchSize: 1,
+        EventSourceArn: { 'Fn::GetAtt': ['AuditJobQueue', 'Arn'] },
+        FunctionName: { 'Fn::GetAtt': ['WorkerLambdaFunction', 'Arn'] },
+        Enabled: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 5 },
+      },
+    ]);
+    const queue = template.Resources.AuditJobQueue!;
+    expect(queue.Type).toBe('AWS::SQS::Queue');
+    const worker = template.Resources.WorkerLambdaFunction!.Properties;
+    // AWS: at least six times the function timeout for an SQS event source.
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * worker.Timeout);
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['AuditJobDeadLetterQueue', 'Arn'] }, maxReceiveCount: 3 });
+    const dlq = template.Resources.AuditJobDeadLetterQueue!.Properties;
+    expect(dlq).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true, RedriveAllowPolicy: { redrivePermission: 'byQueue' } });
+    expect(template.Outputs?.AuditorRoleArn?.Value).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
   });
 
   it('routes exactly the catalogued CloudTrail calls of the four services to onChange, failed calls excluded', () => {
@@ -137,9 +191,12 @@ describe('serverless.yml → CloudFormation (osls package)', () => {
     expect(configs.ScheduledScanLambdaFunction.MaximumRetryAttempts).toBe(1);
     expect(configs.OnChangeLambdaFunction).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
     expect(configs.InvokeLambdaFunction.MaximumRetryAttempts).toBe(1);
+    expect(configs.DispatchLambdaFunction.MaximumRetryAttempts).toBe(2);
+    // The worker is invoked synchronously by its event source mapping: the queue's redrive bounds it.
+    expect(configs.WorkerLambdaFunction).toBeUndefined();
   });
 
-  it('grants the read policy verbatim plus the sink writes, nothing else', () => {
+  it('grants the read policy verbatim plus the sink writes and the fan-out calls, nothing else', () => {
     const policy = JSON.parse(readFileSync(join(ROOT, 'policies/aws-iam-policy.json'), 'utf8')) as unknown;
     const managed = ofType('AWS::IAM::ManagedPolicy');
     expect(managed).toHaveLength(1);
@@ -159,14 +216,80 @@ describe('serverless.yml → CloudFormation (osls package)', () => {
     }>;
     expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
     const logging = statements.filter((s) => list(s.Action).every((a) => a.startsWith('logs:')));
-    const sinks = statements.filter((s) => !logging.includes(s));
+    // The framework adds the worker's polling of its queue itself (the sqs event), on that queue only.
+    const polling = statements.filter((s) => list(s.Action).every((a) => AWS_EVENT_SOURCE_ACTIONS.includes(a)));
+    expect(polling).toHaveLength(1);
+    expect(list(polling[0]!.Action).sort()).toEqual(AWS_EVENT_SOURCE_ACTIONS);
+    expect(polling[0]!.Resource).toEqual([{ 'Fn::GetAtt': ['AuditJobQueue', 'Arn'] }]);
+    const granted = statements.filter((s) => !logging.includes(s) && !polling.includes(s));
     // The function log statements Serverless adds are scoped to this service's log groups.
     for (const s of logging) expect(JSON.stringify(s.Resource)).toContain('log-group:/aws/lambda/apigw-private-auditor-ci');
-    expect(sinks.flatMap((s) => list(s.Action)).sort()).toEqual(SINK_ACTIONS);
-    // Each sink write is scoped to its resource, never "*".
-    for (const s of sinks) {
+    expect([...new Set(granted.flatMap((s) => list(s.Action)))].sort()).toEqual([...new Set([...SINK_ACTIONS, ...Object.keys(AWS_FANOUT_ACTIONS)])].sort());
+    // Each grant is scoped to its resource, never "*" — except ListAccounts, which supports no resource-level permission.
+    for (const s of granted) {
+      if (list(s.Action).includes('organizations:ListAccounts')) {
+        expect(s).toMatchObject({ Action: ['organizations:ListAccounts'], Resource: '*' });
+        continue;
+      }
       expect(s.Resource).not.toBe('*');
       expect(JSON.stringify(s.Resource)).not.toMatch(/"\*"/);
     }
+    // sts:AssumeRole only into the member role, by name.
+    expect(granted.find((s) => list(s.Action).includes('sts:AssumeRole'))).toMatchObject({
+      Action: ['sts:AssumeRole'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/ApigwAuditorRead']] },
+    });
+    // The job queue send is on the job queue only.
+    expect(granted.filter((s) => JSON.stringify(s.Resource).includes('AuditJobQueue'))).toEqual([
+      expect.objectContaining({ Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['AuditJobQueue', 'Arn'] } }),
+    ]);
+  });
+});
+
+describe('examples/member-role.yaml (the member-account role)', () => {
+  type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown; Condition?: unknown };
+  const member = parseYaml(readFileSync(join(ROOT, 'examples/member-role.yaml'), 'utf8')) as {
+    Parameters: Record<string, { Default?: string; AllowedPattern?: string }>;
+    Conditions: Record<string, unknown>;
+    Resources: Record<string, Resource>;
+  };
+  const policy = JSON.parse(readFileSync(join(ROOT, 'policies/aws-iam-policy.json'), 'utf8')) as { Statement: Statement[] };
+  const roles = Object.values(member.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
+
+  it('is one role, named by a parameter defaulting to ApigwAuditorRead (the auditor\'s memberRoleName default)', () => {
+    expect(Object.keys(member.Resources)).toHaveLength(1);
+    expect(roles).toHaveLength(1);
+    expect(roles[0]!.Properties.RoleName).toEqual({ Ref: 'RoleName' });
+    expect(member.Parameters.RoleName!.Default).toBe('ApigwAuditorRead');
+    const serverless = parseYaml(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as { params: { default: Record<string, unknown> } };
+    expect(serverless.params.default.memberRoleName).toBe(member.Parameters.RoleName!.Default);
+  });
+
+  it('carries exactly the read actions and resources of policies/aws-iam-policy.json', () => {
+    const statements = (roles[0]!.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap((p) => p.PolicyDocument.Statement);
+    const actions = (xs: Statement[]) => xs.flatMap((s) => list(s.Action)).sort();
+    expect(actions(statements)).toEqual(actions(policy.Statement));
+    // Same statements, the partition taken from the stack (`Fn::Sub: arn:${AWS::Partition}:…`).
+    const resolved = (resource: unknown): unknown =>
+      Array.isArray(resource) ? resource.map(resolved) : resource && typeof resource === 'object' && 'Fn::Sub' in resource ? String((resource as { 'Fn::Sub': string })['Fn::Sub']).replace('${AWS::Partition}', 'aws') : resource;
+    expect(statements.map((s) => ({ ...s, Resource: resolved(s.Resource) }))).toEqual(policy.Statement);
+    for (const s of statements) expect(s.Effect).toBe('Allow');
+  });
+
+  it('trusts only the auditor role (a parameter), with the external id condition when one is given', () => {
+    const trust = roles[0]!.Properties.AssumeRolePolicyDocument.Statement as Statement[];
+    expect(trust).toEqual([
+      {
+        Sid: 'AuditorAssumesRole',
+        Effect: 'Allow',
+        Principal: { AWS: { Ref: 'AuditorRoleArn' } },
+        Action: 'sts:AssumeRole',
+        Condition: { 'Fn::If': ['HasExternalId', { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } }, { Ref: 'AWS::NoValue' }] },
+      },
+    ]);
+    expect(member.Conditions.HasExternalId).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ExternalId' }, ''] }] });
+    expect(new RegExp(member.Parameters.AuditorRoleArn!.AllowedPattern!).test('arn:aws:iam::111122223333:role/apigw-private-auditor-prod-eu-west-1-lambdaRole')).toBe(true);
+    expect(new RegExp(member.Parameters.AuditorRoleArn!.AllowedPattern!).test('*')).toBe(false);
+    expect(member.Parameters.ExternalId!.Default).toBe('');
   });
 });

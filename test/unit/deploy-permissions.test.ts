@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ensureBundled, DIST, ROOT } from '../functions/helpers/bundle';
-import { ALIBABA_WRITE_ACTIONS, AWS_ACTION_OF_COMMAND, AWS_IAM_PREFIX, AWS_SINK_ACTIONS } from '../functions/helpers/permissions';
+import { ALIBABA_WRITE_ACTIONS, AWS_ACTION_OF_COMMAND, AWS_FANOUT_ACTIONS, AWS_IAM_PREFIX, AWS_SINK_ACTIONS } from '../functions/helpers/permissions';
 
 jest.setTimeout(60_000);
 
@@ -49,12 +49,21 @@ function bundles(prefix: string): string[] {
 const CLIENT_COMMAND = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\/dist-(?:es|cjs)\/commands\/([A-Za-z0-9]+)Command\.js$/;
 const NESTED_COMMAND = /node_modules\/@aws-sdk\/nested-clients\/dist-(?:es|cjs)\/submodules\/([a-z0-9-]+)\/commands\/([A-Za-z0-9]+)Command\.js$/;
 
+/**
+ * The fan-out worker's role assumption (lib/collect/aws/assume-role.ts → the SDK's temporary
+ * credentials provider). Its STS AssumeRoleCommand comes from the nested STS client that every
+ * bundle already carries for the default credential chain, so the command alone cannot tell: the
+ * module that calls it can.
+ */
+const ASSUME_ROLE_MODULE = 'lib/collect/aws/assume-role.ts';
+
 /** IAM actions of the SDK commands bundled into `output`, and the credential-chain ones apart. */
 function awsActionsOf(output: string): { actions: Set<string>; credentialChain: string[]; unknown: string[] } {
   const actions = new Set<string>();
   const credentialChain: string[] = [];
   const unknown: string[] = [];
   for (const input of Object.keys(meta.outputs[output]!.inputs)) {
+    if (input === ASSUME_ROLE_MODULE) actions.add('sts:AssumeRole');
     const client = CLIENT_COMMAND.exec(input);
     if (client) {
       const [, pkg, command] = client as unknown as [string, string, string];
@@ -82,14 +91,16 @@ describe('AWS: the Lambda bundles call exactly the granted actions', () => {
     resources: { Resources: Record<string, { Type: string; Properties: { PolicyDocument: unknown } }> };
   };
   const sinkGrants = new Set(serverless.provider.iam.role.statements.flatMap((s) => list(s.Action)));
+  const fanoutGrants = new Set(Object.keys(AWS_FANOUT_ACTIONS));
+  const declared = [...new Set([...Object.keys(AWS_SINK_ACTIONS), ...fanoutGrants])].sort();
 
-  it('serverless.yml attaches policies/aws-iam-policy.json itself and grants exactly the declared sink writes inline', () => {
+  it('serverless.yml attaches policies/aws-iam-policy.json itself and grants exactly the declared sink writes and fan-out calls inline', () => {
     expect(serverless.provider.iam.role.managedPolicies).toEqual([{ Ref: 'AuditorReadPolicy' }]);
     expect(serverless.resources.Resources.AuditorReadPolicy).toEqual({
       Type: 'AWS::IAM::ManagedPolicy',
       Properties: expect.objectContaining({ PolicyDocument: '${file(./policies/aws-iam-policy.json)}' }),
     });
-    expect([...sinkGrants].sort()).toEqual(Object.keys(AWS_SINK_ACTIONS).sort());
+    expect([...sinkGrants].sort()).toEqual(declared);
   });
 
   it('every granted read is a read', () => {
@@ -107,6 +118,30 @@ describe('AWS: the Lambda bundles call exactly the granted actions', () => {
     // Exactly the policy: nothing granted that the code cannot call, nothing called that is not granted.
     expect(reads.sort()).toEqual([...granted].sort());
     for (const action of writes) expect(Object.keys(AWS_SINK_ACTIONS)).toContain(action);
+    // The fan-out's calls are not theirs: neither the organisation's members nor member roles.
+    expect(writes.filter((a) => fanoutGrants.has(a))).toEqual([]);
+  });
+
+  it('aws/worker: scheduledScan\'s reads and sink writes, plus sts:AssumeRole into the member role', () => {
+    const { actions, credentialChain, unknown } = awsActionsOf('dist-functions/aws/worker.js');
+    expect(unknown).toEqual([]);
+    for (const call of credentialChain) expect(CREDENTIAL_CHAIN_SUBMODULES).toContain(call.split(':')[0]);
+    const reads = [...actions].filter((a) => !NEEDS_NO_PERMISSION.has(a) && !sinkGrants.has(a));
+    expect(reads.sort()).toEqual([...granted].sort());
+    const others = [...actions].filter((a) => sinkGrants.has(a));
+    expect(others.filter((a) => fanoutGrants.has(a))).toEqual(['sts:AssumeRole']);
+    for (const action of others.filter((a) => !fanoutGrants.has(a))) expect(Object.keys(AWS_SINK_ACTIONS)).toContain(action);
+  });
+
+  it('aws/dispatch: Organizations ListAccounts, the job queue send and the ssm: configuration, no audited-account read', () => {
+    const { actions, unknown } = awsActionsOf('dist-functions/aws/dispatch.js');
+    expect(unknown).toEqual([]);
+    expect([...actions].filter((a) => !NEEDS_NO_PERMISSION.has(a)).sort()).toEqual(['organizations:ListAccounts', 'sqs:SendMessage', 'ssm:GetParameter']);
+  });
+
+  it('every inline grant is called by some bundle (nothing granted that no function calls)', () => {
+    const called = new Set(bundles('aws').flatMap((output) => [...awsActionsOf(output).actions]));
+    expect(declared.filter((action) => !called.has(action))).toEqual([]);
   });
 
   it('every bundle stays within the 2 MB budget', () => {
@@ -133,9 +168,17 @@ describe('Alibaba Cloud: the FC bundle calls exactly the RAM policy actions', ()
     expect(needed).toEqual([...granted].sort());
   });
 
-  it('the RAM read policy holds reads only; STS AssumeRole is not even bundled', () => {
+  it('the RAM read policy holds reads only; STS AssumeRole is called only by the fan-out, and only its policy grants it, on the member role', () => {
     for (const action of granted) expect(action).toMatch(/^(apigateway|ecs|vpc|slb):(Describe|Get|List)[A-Za-z]+$/);
-    expect(popActions().text).not.toContain('"AssumeRole"');
+    // The one AssumeRole call site: lib/collect/alibaba/credentials.ts assumeRoleCredentials (member roles of fan-out jobs).
+    expect(popActions().text.match(/\.request\("AssumeRole",/g)).toHaveLength(1);
+    const fanout = readJson<{ Statement: Statement[] }>('policies/alibaba-fc-fanout-policy.json');
+    const assume = fanout.Statement.filter((s) => list(s.Action).includes('sts:AssumeRole'));
+    expect(assume).toHaveLength(1);
+    for (const resource of list(assume[0]!.Resource as string | string[])) expect(resource).toMatch(/^acs:ram::\*:role\/[A-Za-z0-9.-]+$/);
+    for (const file of ['policies/alibaba-ram-policy.json', 'policies/alibaba-fc-writes-policy.json', 'policies/alibaba-fc-actiontrail-policy.json']) {
+      expect(readJson<{ Statement: Statement[] }>(file).Statement.flatMap((s) => list(s.Action))).not.toContain('sts:AssumeRole');
+    }
   });
 
   it('the FC ActionTrail policy grants exactly the LookupEvents read the timer bundle calls', () => {

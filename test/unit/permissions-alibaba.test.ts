@@ -50,3 +50,28 @@ describe('Alibaba Cloud RAM policy (policies/alibaba-ram-policy.json)', () => {
     expect([...known].filter((op) => !called.includes(op))).toEqual([]);
   });
 });
+
+describe('Alibaba Cloud fan-out policy (policies/alibaba-fc-fanout-policy.json)', () => {
+  const fanout = JSON.parse(readFileSync(join(__dirname, '../../policies/alibaba-fc-fanout-policy.json'), 'utf8')) as {
+    Version: string;
+    Statement: Array<{ Effect: string; Action: string[]; Resource: string[] }>;
+  };
+
+  // That these are exactly the calls the dispatcher and worker make is checked end to end in
+  // test/functions/alibaba-fanout.test.ts (fleet, MNS and OSS fakes).
+  it('lists the members, assumes only the member role, and sends only to the jobs queue', () => {
+    expect(fanout.Version).toBe('1');
+    expect(fanout.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
+    const byAction = Object.fromEntries(fanout.Statement.flatMap((s) => s.Action.map((a) => [a, s.Resource])));
+    expect(byAction).toEqual({
+      'resourcemanager:ListAccounts': ['*'],
+      'sts:AssumeRole': ['acs:ram::*:role/ApigwAuditorRead'],
+      'mns:SendMessage': ['acs:mns:*:*:/queues/apigw-audit-jobs/messages'],
+    });
+  });
+
+  it('the member role example trusts an account, for sts:AssumeRole only', () => {
+    const trust = JSON.parse(readFileSync(join(__dirname, '../../examples/alibaba-member-role.json'), 'utf8')) as { Statement: Array<{ Action: string; Effect: string; Principal: { RAM: string[] } }> };
+    expect(trust.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { RAM: ['acs:ram::<management-account-id>:root'] } }]);
+  });
+});

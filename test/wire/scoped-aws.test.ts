@@ -13,6 +13,7 @@ import { createOnChangeHandler } from '../../functions/aws/onChange';
 import { createScheduledScanHandler } from '../../functions/aws/scheduledScan';
 import { createInvokeHandler } from '../../functions/aws/invoke';
 import type { AwsRuntime } from '../../functions/shared/aws-runtime';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../../lib/collect/aws/clients';
 import { collectAwsRegion } from '../../lib/collect/aws/collect-region';
 import { collectAwsScoped } from '../../lib/collect/aws/scoped';
 import type { AwsInventoryData } from '../../lib/inventory/model';
@@ -272,6 +273,45 @@ describe('onChange: scoped re-audit from a CloudTrail event', () => {
     for (const r of byRule(records, 'AWS-SG-BACKEND-INGRESS-BLOCKED')) expect(r.status).toBe('open');
     expect(records.filter((r) => r.status === 'resolved')).toEqual([]);
     expect(before.length).toBeGreaterThan(0);
+  });
+
+  it('a malformed targeted read (a null item among the groups): AUDIT-INCOMPLETE in scope, the fix on that path is not resolved', async () => {
+    const before = await fullScan(exampleAwsEstate());
+    const blocked = byRule(before, 'AWS-SG-BACKEND-INGRESS-BLOCKED');
+    expect(blocked.length).toBeGreaterThan(0);
+    const fixed = exampleAwsEstate();
+    fixed.securityGroups.find((g) => g.id === 'sg-alb')!.ingress = [{ protocol: 'tcp', fromPort: 443, toPort: 443, cidrs: [], prefixListIds: [], groupIds: ['sg-link'] }];
+    const authorize = event('aws.ec2', { eventName: 'AuthorizeSecurityGroupIngress', requestParameters: { groupId: 'sg-alb', ipPermissions: {}, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.0.0.0/16' } }, 'e-authorize-malformed');
+    // The answer carries the fixed groups and one null item, added after the SDK parsed it.
+    let clients: AwsClients | undefined;
+    world.runtime.scopedCollectors = (region) => ({
+      aws: (base, reads, touched) => {
+        clients = createAwsClients({ region, maxAttempts: 1, requestTimeoutMs: 10_000 });
+        clients.ec2.middlewareStack.add(
+          (next, context) => async (args) => {
+            const out = await next(args);
+            if (context.commandName === 'DescribeSecurityGroupsCommand') {
+              const output = out.output as { SecurityGroups?: unknown[] };
+              output.SecurityGroups = [...(output.SecurityGroups ?? []), null];
+            }
+            return out;
+          },
+          { step: 'initialize', name: 'nullSecurityGroupForTest' },
+        );
+        return collectAwsScoped(base, reads, touched, { region, clientOverrides: clients });
+      },
+    });
+    try {
+      const { result, records } = await onChange(fixed, authorize);
+      expect(result).toMatchObject({ status: 'incomplete', summary: { mode: 'scoped', resolved: 0 } });
+      const incomplete = byRule(records, 'AUDIT-INCOMPLETE');
+      expect(incomplete).toEqual([expect.objectContaining({ status: 'open', finding: expect.objectContaining({ resource: expect.objectContaining({ id: 'ec2:DescribeSecurityGroups' }) }) })]);
+      expect(JSON.stringify(incomplete[0]!.finding)).toContain('SecurityGroup: expected a structure, got null');
+      for (const r of byRule(records, 'AWS-SG-BACKEND-INGRESS-BLOCKED')) expect(r.status).toBe('open');
+      expect(records.filter((r) => r.status === 'resolved')).toEqual([]);
+    } finally {
+      if (clients) destroyAwsClients(clients);
+    }
   });
 });
 

@@ -52,7 +52,7 @@ import { collectNumberedPages } from './paging';
 import type { PopClientFactory } from './pop-client';
 import { retryPolicy, DEFAULT_MAX_ATTEMPTS } from './retry';
 import { PopTransport, type PopAnswer, type PopParams } from './transport';
-import { flag, integer, objects, required, text, type WireObject } from './wire';
+import { flag, integer, isObject, required, text, type WireObject } from './wire';
 
 export interface CollectAlibabaRegionOptions {
   region: string;
@@ -164,11 +164,58 @@ function sorted(values: Iterable<string>): string[] {
 /** One counted POP request; the full collector and the scoped reader (./scoped.ts) each pass theirs. */
 export type PopCall = (operation: AliOperation, product: AlibabaProduct, action: string, params?: PopParams) => Promise<PopAnswer>;
 
+/** What a wire value is, for a one-line problem text (never the value itself). */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return value.length === 0 ? 'an empty string' : 'a string';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+/**
+ * The items of the list `listKey` of one answer, wrapped (`Instances: { Instance: [...] }`, the
+ * usual form, `{ Instance: [] }` when empty) or bare (`Listeners: [...]`). Truth first: a list key
+ * that is absent (`missing Instances`), of another type, a wrapper without its item list, or an item
+ * that is not an object is a MalformedResponseError naming the key path and the type found, so the
+ * caller's guard records a coverage error; it is never read as an empty or shortened list.
+ * The one other "no items" form accepted is an empty wrapper (`{}` or `""`, as an XML-born answer
+ * may render an empty element) in an answer whose own count (`countKey`) says 0.
+ */
+export function listItems(action: string, answer: WireObject, listKey: string, itemKey: string, countKey = 'TotalCount'): WireObject[] {
+  const container = required(answer, listKey);
+  let list: unknown = container;
+  let where = listKey;
+  if (!Array.isArray(container)) {
+    const emptyWrapper = container === '' || (isObject(container) && Object.keys(container).length === 0);
+    if (emptyWrapper && integer(answer[countKey]) === 0) return [];
+    if (!isObject(container)) throw new MalformedResponseError(`${action}: ${listKey} is ${kindOf(container)}, expected a list`);
+    where = `${listKey}.${itemKey}`;
+    list = container[itemKey];
+    if (list === undefined) throw new MalformedResponseError(`${action}: ${where} is missing`);
+    if (!Array.isArray(list)) throw new MalformedResponseError(`${action}: ${where} is ${kindOf(list)}, expected a list`);
+  }
+  const items = list as unknown[];
+  items.forEach((item, i) => {
+    if (!isObject(item)) throw new MalformedResponseError(`${action}: ${where}[${i}] is ${kindOf(item)}, expected an object`);
+  });
+  return items as WireObject[];
+}
+
+/** A page token: absent or `""` on the last page; a value that is no token is malformed, not "the last page". */
+function nextToken(action: string, answer: WireObject): string | undefined {
+  const value = answer.NextToken;
+  if (value === undefined || value === null || value === '') return undefined;
+  const token = text(value);
+  if (token === undefined) throw new MalformedResponseError(`${action}: NextToken is ${kindOf(value)}, expected a string`);
+  return token;
+}
+
 /** Every page of a PageNumber/PageSize list whose items sit under `listKey.itemKey`. */
 export function numberedPages(call: PopCall, operation: AliOperation, product: AlibabaProduct, action: string, pageSize: number, listKey: string, itemKey: string, params: PopParams = {}): Promise<WireObject[]> {
   return collectNumberedPages(pageSize, async (pageNumber) => {
     const answer = await call(operation, product, action, { ...params, PageNumber: pageNumber, PageSize: pageSize });
-    return { items: objects(required(answer, listKey), itemKey), totalCount: integer(answer.TotalCount) };
+    return { items: listItems(action, answer, listKey, itemKey), totalCount: integer(answer.TotalCount) };
   });
 }
 
@@ -176,7 +223,7 @@ export function numberedPages(call: PopCall, operation: AliOperation, product: A
 export function tokenedPages(call: PopCall, operation: AliOperation, product: AlibabaProduct, action: string, maxResults: number, read: (answer: PopAnswer) => WireObject[], params: PopParams = {}): Promise<WireObject[]> {
   return collectPages(async (token) => {
     const answer = await call(operation, product, action, { ...params, MaxResults: maxResults, NextToken: token });
-    return { items: read(answer), next: text(answer.NextToken) };
+    return { items: read(answer), next: nextToken(action, answer) };
   });
 }
 
@@ -206,7 +253,7 @@ export async function securityGroupRules(call: PopCall, id: string): Promise<{ f
     PAGE.securityGroupRules,
     (a) => {
       first ??= a;
-      return objects(required(a, 'Permissions'), 'Permission');
+      return listItems('DescribeSecurityGroupAttribute', a, 'Permissions', 'Permission');
     },
     { SecurityGroupId: id, Direction: 'all', NicType: 'intranet' },
   );
@@ -218,7 +265,7 @@ export function accessControlListEntries(call: PopCall, id: string, seen: { name
   return collectNumberedPages(PAGE.aclEntries, async (page) => {
     const answer = await call(AliOp.DescribeAccessControlListAttribute, 'slb', 'DescribeAccessControlListAttribute', { AclId: id, Page: page, PageSize: PAGE.aclEntries });
     seen.name ??= text(answer.AclName);
-    const entries = objects(required(answer, 'AclEntrys'), 'AclEntry')
+    const entries = listItems('DescribeAccessControlListAttribute', answer, 'AclEntrys', 'AclEntry', 'TotalAclEntry')
       .map((e) => text(e.AclEntryIP))
       .filter((ip): ip is string => ip !== undefined);
     return { items: entries, totalCount: integer(answer.TotalAclEntry) };
@@ -352,7 +399,7 @@ class AlibabaRegionCollector {
 
   private async gatewayInstances(): Promise<AliGatewayInstance[]> {
     const op = AliOp.DescribeInstances;
-    const list = await this.whole(op, async () => objects(required(await this.call(op, 'apigateway', 'DescribeInstances'), 'Instances'), 'InstanceAttribute'));
+    const list = await this.whole(op, async () => listItems('DescribeInstances', await this.call(op, 'apigateway', 'DescribeInstances'), 'Instances', 'InstanceAttribute'));
     return (list ?? []).map((w) => {
       const { instance, problems } = normalize.gatewayInstance(w);
       // A field that cannot be parsed is a gap for that instance, not a reason to drop it.
@@ -499,7 +546,7 @@ class AlibabaRegionCollector {
     const op = AliOp.DescribeEcsInstances;
     const read = (resources: string[], params: PopParams) =>
       this.forResources(op, resources, () =>
-        this.tokened(op, 'ecs', 'DescribeInstances', PAGE.ecsInstances, (a) => objects(required(a, 'Instances'), 'Instance'), params),
+        this.tokened(op, 'ecs', 'DescribeInstances', PAGE.ecsInstances, (a) => listItems('DescribeInstances', a, 'Instances', 'Instance'), params),
       );
     const byIds = chunk(sorted(refs.ecsIds), BATCH.ecs).map((batch) => read(batch, { InstanceIds: JSON.stringify(batch) }));
     const byIps = [...refs.ipsByVpc.entries()]
@@ -552,7 +599,7 @@ class AlibabaRegionCollector {
   private async networkInterfaces(resources: string[], filter: PopParams): Promise<AliNetworkInterface[]> {
     const op = AliOp.DescribeNetworkInterfaces;
     const read = await this.forResources(op, resources, () =>
-      this.tokened(op, 'ecs', 'DescribeNetworkInterfaces', PAGE.networkInterfaces, (a) => objects(required(a, 'NetworkInterfaceSets'), 'NetworkInterfaceSet'), filter),
+      this.tokened(op, 'ecs', 'DescribeNetworkInterfaces', PAGE.networkInterfaces, (a) => listItems('DescribeNetworkInterfaces', a, 'NetworkInterfaceSets', 'NetworkInterfaceSet'), filter),
     );
     return read.ok ? read.value.map(normalize.networkInterface) : [];
   }
@@ -569,7 +616,7 @@ class AlibabaRegionCollector {
           'ecs',
           'DescribeSecurityGroups',
           PAGE.securityGroups,
-          (a) => objects(required(a, 'SecurityGroups'), 'SecurityGroup'),
+          (a) => listItems('DescribeSecurityGroups', a, 'SecurityGroups', 'SecurityGroup'),
           { SecurityGroupIds: JSON.stringify(batch) },
         ),
       );
@@ -604,7 +651,7 @@ class AlibabaRegionCollector {
     const reads = ids.map(async (id): Promise<AliPrefixList | undefined> => {
       const read = await this.forResources(op, [id], async () => {
         const answer = await this.call(op, 'ecs', 'DescribePrefixListAttributes', { PrefixListId: id });
-        required(answer, 'Entries');
+        listItems('DescribePrefixListAttributes', answer, 'Entries', 'Entry');
         return answer;
       });
       if (read.ok) return normalize.prefixList(id, read.value);
@@ -682,14 +729,14 @@ class AlibabaRegionCollector {
 
 /**
  * DescribeLoadBalancerListeners omits `Listeners` when a CLB has none; an answer without it is
- * only accepted when it says so (`TotalCount` 0).
+ * only accepted when it says so (`TotalCount` 0). Present, it is checked like any list.
  */
 export function listenersOf(answer: PopAnswer): WireObject[] {
   if (answer.Listeners === undefined || answer.Listeners === null) {
     if (integer(answer.TotalCount) === 0) return [];
     throw missingKey('Listeners');
   }
-  return objects(answer.Listeners, 'Listener');
+  return listItems('DescribeLoadBalancerListeners', answer, 'Listeners', 'Listener');
 }
 
 /** One entry per id; the later read of the same resource adds nothing new, so the first wins. */

@@ -21,6 +21,7 @@ import type {
   AliVpcAccess,
   AliVSwitch,
 } from '../../inventory/model';
+import { quoteInput } from '../../util/quote-input';
 import { compareText } from '../coverage';
 import { isIpAddress, tryParseAddressOrCidr } from '../../net/cidr';
 import { vpcAccessNamesInPluginData } from './plugin-data';
@@ -80,7 +81,7 @@ export function gatewayInstance(w: WireObject): { instance: AliGatewayInstance; 
   const cidrField = (key: string): string[] => {
     const parsed = parseCidrList(w[key]);
     if (parsed.ok) return parsed.cidrs;
-    problems.push(`${key} of ${id} is not a JSON list of CIDR blocks`);
+    problems.push(`${key} of ${quoteInput(id)} is not a JSON list of CIDR blocks`);
     return [];
   };
   const instance: AliGatewayInstance = {
@@ -271,7 +272,7 @@ export function plugin(w: WireObject): { plugin: AliPlugin; problem?: string } {
     type: text(w.PluginType) ?? '',
     vpcAccessNames: parsed.ok ? parsed.vpcAccessNames : [],
   };
-  return parsed.ok ? { plugin: out } : { plugin: out, problem: `${parsed.problem} (${out.id})` };
+  return parsed.ok ? { plugin: out } : { plugin: out, problem: `${parsed.problem} (${quoteInput(out.id)})` };
 }
 
 // --- ECS --------------------------------------------------------------------------------------

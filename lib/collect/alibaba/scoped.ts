@@ -12,7 +12,8 @@
  *   ACL                slb DescribeAccessControlListAttribute
  * then security groups, ECS instances and CLBs the re-read resources name that the topology lacks.
  * An empty answer (or "not found") about one resource means it was deleted; any other failure is
- * recorded in the coverage against the resources asked about, and the stored copy is kept.
+ * recorded in the coverage against the resources asked about, and the stored copy is kept. A list
+ * of the wrong shape (./collect-region.ts `listItems`) is such a failure, never an empty answer.
  */
 import { AliOp, type AliOperation } from '../../inventory/alibaba-operations';
 import type { AlibabaInventoryData, CoverageEntry } from '../../inventory/model';
@@ -21,14 +22,14 @@ import { CallCounter, compareText, CoverageRecorder } from '../coverage';
 import type { Clock, RateLimit } from '../rate-limiter';
 import { checkedCredentials, environmentCredentials, type AlibabaCredentialsProvider } from './credentials';
 import { resolveEndpoints, type AlibabaProduct } from './endpoints';
-import { accessControlListEntries, listenersOf, numberedPages, PAGE, readResources, securityGroupRules, tokenedPages, type ResourceRead } from './collect-region';
+import { accessControlListEntries, listenersOf, listItems, numberedPages, PAGE, readResources, securityGroupRules, tokenedPages, type ResourceRead } from './collect-region';
 import { MalformedResponseError } from './errors';
 import { createAlibabaRateLimiters } from './limits';
 import * as normalize from './normalize';
 import type { PopClientFactory } from './pop-client';
 import { DEFAULT_MAX_ATTEMPTS, retryPolicy } from './retry';
 import { PopTransport, type PopAnswer, type PopParams } from './transport';
-import { objects, required, text, type WireObject } from './wire';
+import { text, type WireObject } from './wire';
 
 export interface CollectAlibabaScopedOptions {
   region: string;
@@ -146,7 +147,7 @@ class ScopedAlibabaReader {
     if (ids.length === 0) return;
     const [listed, attributes] = await Promise.all([
       this.read(AliOp.DescribeSecurityGroups, ids, () =>
-        this.tokened(AliOp.DescribeSecurityGroups, 'ecs', 'DescribeSecurityGroups', PAGE.securityGroups, (a) => objects(required(a, 'SecurityGroups'), 'SecurityGroup'), {
+        this.tokened(AliOp.DescribeSecurityGroups, 'ecs', 'DescribeSecurityGroups', PAGE.securityGroups, (a) => listItems('DescribeSecurityGroups', a, 'SecurityGroups', 'SecurityGroup'), {
           SecurityGroupIds: JSON.stringify(ids),
         }),
       ),
@@ -184,7 +185,7 @@ class ScopedAlibabaReader {
 
   private async gatewayInstance(id: string): Promise<void> {
     const found = await this.read(AliOp.DescribeInstances, [id], async () =>
-      objects(required(await this.call(AliOp.DescribeInstances, 'apigateway', 'DescribeInstances', { InstanceId: id }), 'Instances'), 'InstanceAttribute'),
+      listItems('DescribeInstances', await this.call(AliOp.DescribeInstances, 'apigateway', 'DescribeInstances', { InstanceId: id }), 'Instances', 'InstanceAttribute'),
     );
     if (!found.ok && !found.absent) return;
     const fresh = found.ok
@@ -200,7 +201,7 @@ class ScopedAlibabaReader {
     await Promise.all(
       vswitches.map(async (vswitchId) => {
         const enis = await this.read(AliOp.DescribeNetworkInterfaces, [vswitchId], () =>
-          this.tokened(AliOp.DescribeNetworkInterfaces, 'ecs', 'DescribeNetworkInterfaces', PAGE.networkInterfaces, (a) => objects(required(a, 'NetworkInterfaceSets'), 'NetworkInterfaceSet'), {
+          this.tokened(AliOp.DescribeNetworkInterfaces, 'ecs', 'DescribeNetworkInterfaces', PAGE.networkInterfaces, (a) => listItems('DescribeNetworkInterfaces', a, 'NetworkInterfaceSets', 'NetworkInterfaceSet'), {
             VSwitchId: vswitchId,
             ServiceManaged: true,
           }),
@@ -219,7 +220,7 @@ class ScopedAlibabaReader {
   private async ecsInstances(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     const found = await this.read(AliOp.DescribeEcsInstances, ids, () =>
-      this.tokened(AliOp.DescribeEcsInstances, 'ecs', 'DescribeInstances', PAGE.ecsInstances, (a) => objects(required(a, 'Instances'), 'Instance'), { InstanceIds: JSON.stringify(ids) }),
+      this.tokened(AliOp.DescribeEcsInstances, 'ecs', 'DescribeInstances', PAGE.ecsInstances, (a) => listItems('DescribeInstances', a, 'Instances', 'Instance'), { InstanceIds: JSON.stringify(ids) }),
     );
     if (!found.ok && !found.absent) return;
     const fresh = found.ok ? found.value.map(normalize.ecsInstance) : [];
@@ -258,7 +259,7 @@ class ScopedAlibabaReader {
   private async networkInterfaces(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     const found = await this.read(AliOp.DescribeNetworkInterfaces, ids, () =>
-      this.tokened(AliOp.DescribeNetworkInterfaces, 'ecs', 'DescribeNetworkInterfaces', PAGE.networkInterfaces, (a) => objects(required(a, 'NetworkInterfaceSets'), 'NetworkInterfaceSet'), {
+      this.tokened(AliOp.DescribeNetworkInterfaces, 'ecs', 'DescribeNetworkInterfaces', PAGE.networkInterfaces, (a) => listItems('DescribeNetworkInterfaces', a, 'NetworkInterfaceSets', 'NetworkInterfaceSet'), {
         NetworkInterfaceId: ids,
       }),
     );

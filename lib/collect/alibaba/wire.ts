@@ -19,11 +19,13 @@ export function text(value: unknown): string | undefined {
   return undefined;
 }
 
+/** An integer the inventory can hold: beyond ±2^53 (a 30-digit string, 1e300) is no value, not a rounded one. */
 export function integer(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : undefined;
+  if (typeof value === 'number') return Number.isFinite(value) && Number.isSafeInteger(Math.trunc(value)) ? Math.trunc(value) : undefined;
   const s = text(value);
   if (s === undefined || !/^-?\d+$/.test(s.trim())) return undefined;
-  return Number(s.trim());
+  const n = Number(s.trim());
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /** `true`/`false`, `"true"`/`"TRUE"`/`"false"`, anything else undefined. */

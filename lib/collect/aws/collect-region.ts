@@ -141,6 +141,31 @@ export function attemptsOf(value: unknown): number {
   return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
 }
 
+/**
+ * One page of a list answer with its list and token type-checked (the SDK's JSON deserializers
+ * pass wrong member types through); `flatten` maps each listed entry to the items it holds.
+ */
+export function page<Entry, Item = Entry>(
+  action: string,
+  listKey: string,
+  list: Entry[] | undefined,
+  tokenKey: string,
+  next: string | undefined,
+  flatten?: (entry: Entry, index: number) => Item[],
+): Page<Item> {
+  const entries = normalize.answerList(`${action}.${listKey}`, list);
+  return {
+    items: flatten ? entries.flatMap(flatten) : (entries as unknown as Item[]),
+    next: normalize.answerToken(`${action}.${tokenKey}`, next),
+  };
+}
+
+/** `items`, after `check` accepted each of them (it throws a MalformedAwsResponseError otherwise). */
+function validated<T>(items: T[], check: (item: T) => unknown): T[] {
+  for (const item of items) check(item);
+  return items;
+}
+
 /** Passes a value to `f` and on, unchanged. */
 const tap =
   <T>(f: (value: T) => void) =>
@@ -179,7 +204,7 @@ export function listVpcLinksV2(s: AwsSender) {
   return s.pages(
     AwsOp.GetVpcLinksV2,
     (token) => s.clients.apiGatewayV2.send(new GetVpcLinksV2Command({ MaxResults: PAGE.apigatewayV2, NextToken: token })),
-    (out) => ({ items: out.Items ?? [], next: out.NextToken }),
+    (out) => page('GetVpcLinks', 'Items', out.Items, 'NextToken', out.NextToken),
   );
 }
 
@@ -187,7 +212,7 @@ export function listVpcLinksV1(s: AwsSender) {
   return s.pages(
     AwsOp.GetVpcLinksV1,
     (position) => s.clients.apiGateway.send(new GetVpcLinksV1Command({ limit: PAGE.apigatewayV1, position })),
-    (out) => ({ items: out.items ?? [], next: out.position }),
+    (out) => page('GetVpcLinks', 'items', out.items, 'position', out.position),
   );
 }
 
@@ -195,7 +220,7 @@ export function listHttpIntegrations(s: AwsSender, apiId: string) {
   return s.pages(
     AwsOp.GetIntegrationsV2,
     (token) => s.clients.apiGatewayV2.send(new GetIntegrationsCommand({ ApiId: apiId, MaxResults: PAGE.apigatewayV2, NextToken: token })),
-    (out) => ({ items: out.Items ?? [], next: out.NextToken }),
+    (out) => page('GetIntegrations', 'Items', out.Items, 'NextToken', out.NextToken),
   );
 }
 
@@ -203,7 +228,7 @@ export function listHttpStages(s: AwsSender, apiId: string) {
   return s.pages(
     AwsOp.GetStagesV2,
     (token) => s.clients.apiGatewayV2.send(new GetHttpStagesCommand({ ApiId: apiId, MaxResults: PAGE.apigatewayV2, NextToken: token })),
-    (out) => ({ items: out.Items ?? [], next: out.NextToken }),
+    (out) => page('GetStages', 'Items', out.Items, 'NextToken', out.NextToken),
   );
 }
 
@@ -212,13 +237,13 @@ export function listRestResources(s: AwsSender, restApiId: string) {
     AwsOp.GetResources,
     // embed=methods returns each method's integration inline: no GetIntegration per method.
     (position) => s.clients.apiGateway.send(new GetResourcesCommand({ restApiId, limit: PAGE.apigatewayV1, position, embed: ['methods'] })),
-    (out) => ({ items: out.items ?? [], next: out.position }),
+    (out) => page('GetResources', 'items', out.items, 'position', out.position),
   );
 }
 
 export async function listRestStages(s: AwsSender, restApiId: string) {
   const out = await s.call(AwsOp.GetStagesV1, () => s.clients.apiGateway.send(new GetRestStagesCommand({ restApiId })));
-  return out.item ?? [];
+  return normalize.answerList('GetStages.item', out.item);
 }
 
 /** The CIDRs of one prefix list. */
@@ -226,9 +251,9 @@ export async function listPrefixListEntries(s: AwsSender, id: string): Promise<s
   const items = await s.pages(
     AwsOp.GetManagedPrefixListEntries,
     (token) => s.clients.ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: id, MaxResults: PAGE.ec2PrefixLists, NextToken: token })),
-    (out) => ({ items: out.Entries ?? [], next: out.NextToken }),
+    (out) => page('GetManagedPrefixListEntries', 'Entries', out.Entries, 'NextToken', out.NextToken),
   );
-  return items.map((e) => e.Cidr).filter((c): c is string => !!c);
+  return items.map((e) => e?.Cidr).filter((c): c is string => typeof c === 'string' && c.length > 0);
 }
 
 /** Instances by id (a filter: an id that no longer exists is absent, where an id list would fail). */
@@ -236,7 +261,7 @@ export function listInstances(s: AwsSender, ids: string[]) {
   return s.pages(
     AwsOp.DescribeInstances,
     (token) => s.clients.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: ids }], MaxResults: PAGE.ec2, NextToken: token })),
-    (out) => ({ items: (out.Reservations ?? []).flatMap((r) => r.Instances ?? []), next: out.NextToken }),
+    (out) => page('DescribeInstances', 'Reservations', out.Reservations, 'NextToken', out.NextToken, (r, i) => normalize.answerList(`DescribeInstances.Reservations[${i}].Instances`, r?.Instances)),
   );
 }
 
@@ -244,7 +269,7 @@ export function describeListeners(s: AwsSender, input: { LoadBalancerArn?: strin
   return s.pages(
     AwsOp.DescribeListeners,
     (marker) => s.clients.elbv2.send(new DescribeListenersCommand({ ...input, PageSize: PAGE.elbv2, Marker: marker })),
-    (out) => ({ items: out.Listeners ?? [], next: out.NextMarker }),
+    (out) => page('DescribeListeners', 'Listeners', out.Listeners, 'NextMarker', out.NextMarker),
   );
 }
 
@@ -257,7 +282,7 @@ export function listCloudMapInstances(s: AwsSender, serviceId: string) {
   return s.pages(
     AwsOp.ListInstances,
     (token) => s.clients.serviceDiscovery.send(new ListInstancesCommand({ ServiceId: serviceId, MaxResults: PAGE.cloudMap, NextToken: token })),
-    (out) => ({ items: out.Instances ?? [], next: out.NextToken }),
+    (out) => page('ListInstances', 'Instances', out.Instances, 'NextToken', out.NextToken),
   );
 }
 
@@ -266,7 +291,7 @@ export async function cloudMapHealthStatus(s: AwsSender, serviceId: string): Pro
   const pages = await s.pages(
     AwsOp.GetInstancesHealthStatus,
     (token) => s.clients.serviceDiscovery.send(new GetInstancesHealthStatusCommand({ ServiceId: serviceId, MaxResults: PAGE.cloudMap, NextToken: token })),
-    (out) => ({ items: [out.Status ?? {}], next: out.NextToken }),
+    (out) => ({ items: [normalize.answerMap('GetInstancesHealthStatus.Status', out.Status)], next: normalize.answerToken('GetInstancesHealthStatus.NextToken', out.NextToken) }),
   );
   return Object.assign({}, ...pages) as Record<string, string>;
 }
@@ -418,22 +443,26 @@ class RegionCollector implements AwsSender {
   // --- API Gateway ----------------------------------------------------------------------------
 
   private async vpcLinksV2(): Promise<AwsVpcLinkV2[]> {
-    const items = await this.whole(AwsOp.GetVpcLinksV2, () => listVpcLinksV2(this));
-    return (items ?? []).map(normalize.vpcLinkV2);
+    // Normalized inside the guard: a malformed item fails the operation, never the collection.
+    const links = await this.whole(AwsOp.GetVpcLinksV2, async () => (await listVpcLinksV2(this)).map(normalize.vpcLinkV2));
+    return links ?? [];
   }
 
   private async vpcLinksV1(): Promise<AwsVpcLinkV1[]> {
-    const items = await this.whole(AwsOp.GetVpcLinksV1, () => listVpcLinksV1(this));
-    return (items ?? []).map(normalize.vpcLinkV1);
+    const links = await this.whole(AwsOp.GetVpcLinksV1, async () => (await listVpcLinksV1(this)).map(normalize.vpcLinkV1));
+    return links ?? [];
   }
 
   /** Every HTTP/WebSocket API with its integrations and stages; `onApi` gets each as soon as it is read. */
   private async httpApis(onApi: (api: AwsApi) => void): Promise<AwsApi[]> {
-    const list = await this.whole(AwsOp.GetApisV2, () =>
-      this.pages(
-        AwsOp.GetApisV2,
-        (token) => this.clients.apiGatewayV2.send(new GetApisCommand({ MaxResults: PAGE.apigatewayV2, NextToken: token })),
-        (out) => ({ items: out.Items ?? [], next: out.NextToken }),
+    const list = await this.whole(AwsOp.GetApisV2, async () =>
+      validated(
+        await this.pages(
+          AwsOp.GetApisV2,
+          (token) => this.clients.apiGatewayV2.send(new GetApisCommand({ MaxResults: PAGE.apigatewayV2, NextToken: token })),
+          (out) => page('GetApis', 'Items', out.Items, 'NextToken', out.NextToken),
+        ),
+        (api) => normalize.httpApi(api, [], []),
       ),
     );
     return Promise.all((list ?? []).map((api) => this.httpApi(api).then(tap(onApi))));
@@ -442,19 +471,22 @@ class RegionCollector implements AwsSender {
   private async httpApi(api: HttpApi): Promise<AwsApi> {
     const apiId = api.ApiId ?? '';
     const [integrations, stages] = await Promise.all([
-      this.forResources(AwsOp.GetIntegrationsV2, [apiId], () => listHttpIntegrations(this, apiId)),
-      this.forResources(AwsOp.GetStagesV2, [apiId], () => listHttpStages(this, apiId)),
+      this.forResources(AwsOp.GetIntegrationsV2, [apiId], async () => (await listHttpIntegrations(this, apiId)).map(normalize.httpIntegration)),
+      this.forResources(AwsOp.GetStagesV2, [apiId], async () => (await listHttpStages(this, apiId)).map(normalize.httpStage)),
     ]);
-    return normalize.httpApi(api, (integrations ?? []).map(normalize.httpIntegration), (stages ?? []).map(normalize.httpStage));
+    return normalize.httpApi(api, integrations ?? [], stages ?? []);
   }
 
   /** Every REST API with its integrations and stages; `onApi` gets each as soon as it is read. */
   private async restApis(onApi: (api: AwsApi) => void): Promise<AwsApi[]> {
-    const list = await this.whole(AwsOp.GetRestApis, () =>
-      this.pages(
-        AwsOp.GetRestApis,
-        (position) => this.clients.apiGateway.send(new GetRestApisCommand({ limit: PAGE.apigatewayV1, position })),
-        (out) => ({ items: out.items ?? [], next: out.position }),
+    const list = await this.whole(AwsOp.GetRestApis, async () =>
+      validated(
+        await this.pages(
+          AwsOp.GetRestApis,
+          (position) => this.clients.apiGateway.send(new GetRestApisCommand({ limit: PAGE.apigatewayV1, position })),
+          (out) => page('GetRestApis', 'items', out.items, 'position', out.position),
+        ),
+        (api) => normalize.restApi(api, [], []),
       ),
     );
     return Promise.all((list ?? []).map((api) => this.restApi(api).then(tap(onApi))));
@@ -463,10 +495,10 @@ class RegionCollector implements AwsSender {
   private async restApi(api: RestApi): Promise<AwsApi> {
     const restApiId = api.id ?? '';
     const [resources, stages] = await Promise.all([
-      this.forResources(AwsOp.GetResources, [restApiId], () => listRestResources(this, restApiId)),
-      this.forResources(AwsOp.GetStagesV1, [restApiId], () => listRestStages(this, restApiId)),
+      this.forResources(AwsOp.GetResources, [restApiId], async () => normalize.restIntegrations(await listRestResources(this, restApiId))),
+      this.forResources(AwsOp.GetStagesV1, [restApiId], async () => (await listRestStages(this, restApiId)).map(normalize.restStage)),
     ]);
-    return normalize.restApi(api, normalize.restIntegrations(resources ?? []), (stages ?? []).map(normalize.restStage));
+    return normalize.restApi(api, resources ?? [], stages ?? []);
   }
 
   // --- EC2 ------------------------------------------------------------------------------------
@@ -479,10 +511,10 @@ class RegionCollector implements AwsSender {
         // IncludeManagedResources: accounts may hide AWS-managed ENIs (VPC-link ENIs among them) by default.
         (token) =>
           this.clients.ec2.send(new DescribeNetworkInterfacesCommand({ MaxResults: PAGE.ec2, IncludeManagedResources: true, NextToken: token })),
-        (out) => ({ items: out.NetworkInterfaces ?? [], next: out.NextToken }),
-      ),
+        (out) => page('DescribeNetworkInterfaces', 'NetworkInterfaces', out.NetworkInterfaces, 'NextToken', out.NextToken),
+      ).then((found) => found.map(normalize.networkInterface)),
     );
-    return (items ?? []).map(normalize.networkInterface);
+    return items ?? [];
   }
 
   private async securityGroupsAndPrefixLists(): Promise<{ securityGroups: AwsSecurityGroup[]; prefixLists: AwsPrefixList[] }> {
@@ -491,10 +523,10 @@ class RegionCollector implements AwsSender {
       this.pages(
         op,
         (token) => this.clients.ec2.send(new DescribeSecurityGroupsCommand({ MaxResults: PAGE.ec2, NextToken: token })),
-        (out) => ({ items: out.SecurityGroups ?? [], next: out.NextToken }),
-      ),
+        (out) => page('DescribeSecurityGroups', 'SecurityGroups', out.SecurityGroups, 'NextToken', out.NextToken),
+      ).then((found) => found.map(normalize.securityGroup)),
     );
-    const securityGroups = (items ?? []).map(normalize.securityGroup);
+    const securityGroups = items ?? [];
     const prefixLists = await this.prefixLists(normalize.referencedPrefixLists(securityGroups));
     return { securityGroups, prefixLists };
   }
@@ -517,9 +549,12 @@ class RegionCollector implements AwsSender {
                     NextToken: token,
                   }),
                 ),
-              (out) => ({ items: out.PrefixLists ?? [], next: out.NextToken }),
+              (out) => page('DescribeManagedPrefixLists', 'PrefixLists', out.PrefixLists, 'NextToken', out.NextToken),
             );
-            for (const l of lists) if (l.PrefixListId) found.set(l.PrefixListId, l);
+            for (const l of lists) {
+              normalize.prefixList('', l, undefined); // a malformed description fails this batch
+              if (l.PrefixListId) found.set(l.PrefixListId, l);
+            }
           }),
         ),
       );
@@ -536,10 +571,10 @@ class RegionCollector implements AwsSender {
       this.pages(
         op,
         (token) => this.clients.ec2.send(new DescribeSubnetsCommand({ MaxResults: PAGE.ec2, NextToken: token })),
-        (out) => ({ items: out.Subnets ?? [], next: out.NextToken }),
-      ),
+        (out) => page('DescribeSubnets', 'Subnets', out.Subnets, 'NextToken', out.NextToken),
+      ).then((found) => found.map(normalize.subnet)),
     );
-    return (items ?? []).map(normalize.subnet);
+    return items ?? [];
   }
 
   private async vpcs(): Promise<AwsVpc[]> {
@@ -548,16 +583,16 @@ class RegionCollector implements AwsSender {
       this.pages(
         op,
         (token) => this.clients.ec2.send(new DescribeVpcsCommand({ MaxResults: PAGE.ec2, NextToken: token })),
-        (out) => ({ items: out.Vpcs ?? [], next: out.NextToken }),
-      ),
+        (out) => page('DescribeVpcs', 'Vpcs', out.Vpcs, 'NextToken', out.NextToken),
+      ).then((found) => found.map(normalize.vpc)),
     );
-    return (items ?? []).map(normalize.vpc);
+    return items ?? [];
   }
 
   /** One batch of at most `BATCH.ec2FilterValues` instance ids. */
   private async instances(batch: string[]): Promise<AwsInstance[]> {
-    const found = await this.forResources(AwsOp.DescribeInstances, batch, () => listInstances(this, batch));
-    return (found ?? []).map(normalize.instance);
+    const found = await this.forResources(AwsOp.DescribeInstances, batch, async () => (await listInstances(this, batch)).map(normalize.instance));
+    return found ?? [];
   }
 
   // --- ELBv2 ----------------------------------------------------------------------------------
@@ -569,8 +604,8 @@ class RegionCollector implements AwsSender {
       this.pages(
         op,
         (marker) => this.clients.elbv2.send(new DescribeLoadBalancersCommand({ PageSize: PAGE.elbv2, Marker: marker })),
-        (out) => ({ items: out.LoadBalancers ?? [], next: out.NextMarker }),
-      ),
+        (out) => page('DescribeLoadBalancers', 'LoadBalancers', out.LoadBalancers, 'NextMarker', out.NextMarker),
+      ).then((found) => validated(found, (lb) => normalize.loadBalancer(lb))),
     );
   }
 
@@ -580,14 +615,14 @@ class RegionCollector implements AwsSender {
       this.pages(
         op,
         (marker) => this.clients.elbv2.send(new DescribeTargetGroupsCommand({ PageSize: PAGE.elbv2, Marker: marker })),
-        (out) => ({ items: out.TargetGroups ?? [], next: out.NextMarker }),
-      ),
+        (out) => page('DescribeTargetGroups', 'TargetGroups', out.TargetGroups, 'NextMarker', out.NextMarker),
+      ).then((found) => validated(found, (tg) => normalize.targetGroup(tg))),
     );
   }
 
   private async listenersOfLoadBalancer(arn: string): Promise<Listener[]> {
     try {
-      return await describeListeners(this, { LoadBalancerArn: arn });
+      return validated(await describeListeners(this, { LoadBalancerArn: arn }), normalize.listener);
     } catch (error) {
       // A link or integration naming a deleted load balancer: it simply has no listeners.
       if (errorCode(error) !== 'LoadBalancerNotFound') this.recorder.failResources(AwsOp.DescribeListeners, [arn], error);
@@ -601,7 +636,7 @@ class RegionCollector implements AwsSender {
    */
   private async listenersByArn(arns: string[]): Promise<Listener[]> {
     try {
-      return await describeListeners(this, { ListenerArns: arns });
+      return validated(await describeListeners(this, { ListenerArns: arns }), normalize.listener);
     } catch (error) {
       if (errorCode(error) === 'ListenerNotFound') {
         if (arns.length === 1) return [];
@@ -617,14 +652,13 @@ class RegionCollector implements AwsSender {
       const res = await this.call(AwsOp.DescribeLoadBalancerAttributes, () =>
         this.clients.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn })),
       );
-      return res.Attributes ?? [];
+      return normalize.loadBalancerAttributes(normalize.answerList('DescribeLoadBalancerAttributes.Attributes', res.Attributes));
     });
-    return attributes && normalize.loadBalancerAttributes(attributes);
+    return attributes;
   }
 
   private async targetHealth(arn: string): Promise<AwsTarget[] | undefined> {
-    const descriptions = await this.forResources(AwsOp.DescribeTargetHealth, [arn], () => describeTargetHealth(this, arn));
-    return descriptions && normalize.targets(descriptions);
+    return this.forResources(AwsOp.DescribeTargetHealth, [arn], async () => normalize.targets(await describeTargetHealth(this, arn)));
   }
 
   // --- Cloud Map ------------------------------------------------------------------------------
@@ -634,14 +668,17 @@ class RegionCollector implements AwsSender {
     let service: Service | undefined;
     try {
       const out = await this.call(AwsOp.GetService, () => this.clients.serviceDiscovery.send(new GetServiceCommand({ Id: ref.id })));
-      service = out.Service;
+      normalize.cloudMapService(ref.id, ref.arn, out.Service ?? undefined, undefined, undefined);
+      service = out.Service ?? undefined;
     } catch (error) {
       // An integration naming a deleted service: the service is absent, which the rules report.
       if (errorCode(error) === 'ServiceNotFound') return undefined;
       this.recorder.failResources(AwsOp.GetService, resources, error);
     }
     const [instances, health] = await Promise.all([
-      this.forResources(AwsOp.ListInstances, resources, () => listCloudMapInstances(this, ref.id)),
+      this.forResources(AwsOp.ListInstances, resources, () =>
+        listCloudMapInstances(this, ref.id).then((found) => validated(found, (i) => normalize.cloudMapService(ref.id, ref.arn, undefined, [i], undefined))),
+      ),
       service && normalize.hasHealthChecking(service)
         ? this.forResources(AwsOp.GetInstancesHealthStatus, resources, () => cloudMapHealthStatus(this, ref.id))
         : Promise.resolve(undefined),

@@ -24,6 +24,9 @@
  * (deleted), where an id list fails the whole call. "Not found" answers for ELB and API Gateway
  * reads of one resource mean it was deleted; the patch removes it. Any other failure is recorded
  * in the coverage against the resources asked about, and the topology keeps its stored copy.
+ * Answers are type-checked and normalized inside that guard, as the full collector does: a
+ * malformed answer (a list of the wrong type, a null item, a missing id) is such a failure — never
+ * an empty or partial list, which here would read as "deleted".
  */
 import {
   DescribeManagedPrefixListsCommand,
@@ -32,12 +35,12 @@ import {
   DescribeSubnetsCommand,
   type Filter,
 } from '@aws-sdk/client-ec2';
-import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, type TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetServiceCommand, type Service } from '@aws-sdk/client-servicediscovery';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { AwsInventory, loadBalancerArnOfListener } from '../../inventory/aws-inventory';
 import { AwsOp, type AwsOperation } from '../../inventory/aws-operations';
-import type { AwsApi, AwsInventoryData, AwsTarget, CoverageEntry } from '../../inventory/model';
+import type { AwsApi, AwsInventoryData, AwsTargetGroup, CoverageEntry } from '../../inventory/model';
 import { AWS_HEALTH_READ_CAP, awsAffected, healthTargetsOf, type AwsScopedReads } from '../../scope/aws';
 import type { TouchedResource } from '../../events/types';
 import { CallCounter, CoverageRecorder } from '../coverage';
@@ -61,6 +64,7 @@ import {
   listRestStages,
   listVpcLinksV1,
   listVpcLinksV2,
+  page,
   PAGE,
   type AwsSender,
 } from './collect-region';
@@ -252,11 +256,11 @@ class ScopedAwsReader implements AwsSender {
 
   private async vpcLinks(): Promise<void> {
     const [v2, v1] = await Promise.all([
-      this.read(AwsOp.GetVpcLinksV2, ['vpc-links'], () => listVpcLinksV2(this), false),
-      this.read(AwsOp.GetVpcLinksV1, ['vpc-links'], () => listVpcLinksV1(this), false),
+      this.read(AwsOp.GetVpcLinksV2, ['vpc-links'], async () => (await listVpcLinksV2(this)).map(normalize.vpcLinkV2), false),
+      this.read(AwsOp.GetVpcLinksV1, ['vpc-links'], async () => (await listVpcLinksV1(this)).map(normalize.vpcLinkV1), false),
     ]);
-    if (Array.isArray(v2)) this.data.vpcLinksV2 = v2.map(normalize.vpcLinkV2);
-    if (Array.isArray(v1)) this.data.vpcLinksV1 = v1.map(normalize.vpcLinkV1);
+    if (Array.isArray(v2)) this.data.vpcLinksV2 = v2;
+    if (Array.isArray(v1)) this.data.vpcLinksV1 = v1;
   }
 
   private async api(apiId: string, kind: AwsApi['kind']): Promise<void> {
@@ -264,21 +268,21 @@ class ScopedAwsReader implements AwsSender {
     if (!existing) return;
     if (kind === 'rest') {
       const [resources, stages] = await Promise.all([
-        this.read(AwsOp.GetResources, [apiId], () => listRestResources(this, apiId)),
-        this.read(AwsOp.GetStagesV1, [apiId], () => listRestStages(this, apiId)),
+        this.read(AwsOp.GetResources, [apiId], async () => normalize.restIntegrations(await listRestResources(this, apiId))),
+        this.read(AwsOp.GetStagesV1, [apiId], async () => (await listRestStages(this, apiId)).map(normalize.restStage)),
       ]);
       if (resources === 'gone' || stages === 'gone') return this.removeApi(apiId);
-      if (Array.isArray(resources)) existing.integrations = normalize.restIntegrations(resources);
-      if (Array.isArray(stages)) existing.stages = stages.map(normalize.restStage);
+      if (Array.isArray(resources)) existing.integrations = resources;
+      if (Array.isArray(stages)) existing.stages = stages;
       return;
     }
     const [integrations, stages] = await Promise.all([
-      this.read(AwsOp.GetIntegrationsV2, [apiId], () => listHttpIntegrations(this, apiId)),
-      this.read(AwsOp.GetStagesV2, [apiId], () => listHttpStages(this, apiId)),
+      this.read(AwsOp.GetIntegrationsV2, [apiId], async () => (await listHttpIntegrations(this, apiId)).map(normalize.httpIntegration)),
+      this.read(AwsOp.GetStagesV2, [apiId], async () => (await listHttpStages(this, apiId)).map(normalize.httpStage)),
     ]);
     if (integrations === 'gone' || stages === 'gone') return this.removeApi(apiId);
-    if (Array.isArray(integrations)) existing.integrations = integrations.map(normalize.httpIntegration);
-    if (Array.isArray(stages)) existing.stages = stages.map(normalize.httpStage);
+    if (Array.isArray(integrations)) existing.integrations = integrations;
+    if (Array.isArray(stages)) existing.stages = stages;
   }
 
   private removeApi(apiId: string): void {
@@ -293,11 +297,11 @@ class ScopedAwsReader implements AwsSender {
         this.pages(
           AwsOp.DescribeSecurityGroups,
           (token) => this.clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-id', Values: batch }], MaxResults: PAGE.ec2, NextToken: token })),
-          (out) => ({ items: out.SecurityGroups ?? [], next: out.NextToken }),
-        ),
+          (out) => page('DescribeSecurityGroups', 'SecurityGroups', out.SecurityGroups, 'NextToken', out.NextToken),
+        ).then((groups) => groups.map(normalize.securityGroup)),
       );
       if (!Array.isArray(found)) continue;
-      const fresh = new Map(found.map((g) => [g.GroupId ?? '', normalize.securityGroup(g)]));
+      const fresh = new Map(found.map((g) => [g.id, g]));
       this.data.securityGroups = [...this.data.securityGroups.filter((g) => !batch.includes(g.id)), ...[...fresh.values()]];
     }
   }
@@ -314,11 +318,11 @@ class ScopedAwsReader implements AwsSender {
         this.pages(
           AwsOp.DescribeNetworkInterfaces,
           (token) => this.clients.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: filters, MaxResults: PAGE.ec2, IncludeManagedResources: true, NextToken: token })),
-          (out) => ({ items: out.NetworkInterfaces ?? [], next: out.NextToken }),
-        ),
+          (out) => page('DescribeNetworkInterfaces', 'NetworkInterfaces', out.NetworkInterfaces, 'NextToken', out.NextToken),
+        ).then((enis) => enis.map(normalize.networkInterface)),
       );
       if (!Array.isArray(found)) continue;
-      const fresh = found.map(normalize.networkInterface);
+      const fresh = found;
       const freshIds = new Set(fresh.map((e) => e.id));
       const leavers = this.data.networkInterfaces.filter((e) => matches(e, batch) && !freshIds.has(e.id)).map((e) => e.id);
       this.data.networkInterfaces = [...this.data.networkInterfaces.filter((e) => !freshIds.has(e.id) && !leavers.includes(e.id)), ...fresh];
@@ -332,18 +336,18 @@ class ScopedAwsReader implements AwsSender {
       this.pages(
         AwsOp.DescribeSubnets,
         (token) => this.clients.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: ids }], MaxResults: PAGE.ec2, NextToken: token })),
-        (out) => ({ items: out.Subnets ?? [], next: out.NextToken }),
-      ),
+        (out) => page('DescribeSubnets', 'Subnets', out.Subnets, 'NextToken', out.NextToken),
+      ).then((subnets) => subnets.map(normalize.subnet)),
     );
     if (!Array.isArray(found)) return;
-    this.data.subnets = [...this.data.subnets.filter((s) => !ids.includes(s.id)), ...found.map(normalize.subnet)];
+    this.data.subnets = [...this.data.subnets.filter((s) => !ids.includes(s.id)), ...found];
   }
 
   private async instances(ids: string[]): Promise<void> {
     for (const batch of chunk(ids, FILTER_VALUES)) {
-      const found = await this.read(AwsOp.DescribeInstances, batch, () => listInstances(this, batch));
+      const found = await this.read(AwsOp.DescribeInstances, batch, async () => (await listInstances(this, batch)).map(normalize.instance));
       if (!Array.isArray(found)) continue;
-      this.data.instances = [...this.data.instances.filter((i) => !batch.includes(i.id)), ...found.map(normalize.instance)];
+      this.data.instances = [...this.data.instances.filter((i) => !batch.includes(i.id)), ...found];
     }
   }
 
@@ -354,12 +358,21 @@ class ScopedAwsReader implements AwsSender {
         this.pages(
           AwsOp.DescribeManagedPrefixLists,
           (token) => this.clients.ec2.send(new DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'prefix-list-id', Values: ids }], MaxResults: PAGE.ec2PrefixLists, NextToken: token })),
-          (out) => ({ items: out.PrefixLists ?? [], next: out.NextToken }),
+          (out) => page('DescribeManagedPrefixLists', 'PrefixLists', out.PrefixLists, 'NextToken', out.NextToken),
+        ).then((found) =>
+          // A list without a readable id would read as "absent", i.e. deleted: malformed instead.
+          found.map((l, i) => {
+            normalize.prefixList('', l, undefined);
+            if (typeof l.PrefixListId !== 'string' || l.PrefixListId.length === 0) {
+              throw new normalize.MalformedAwsResponseError(`DescribeManagedPrefixLists.PrefixLists[${i}].PrefixListId`, 'missing');
+            }
+            return l;
+          }),
         ),
       ),
       Promise.all(ids.map((id) => this.read(AwsOp.GetManagedPrefixListEntries, [id], () => listPrefixListEntries(this, id)))),
     ]);
-    const described = new Map(Array.isArray(lists) ? lists.map((l) => [l.PrefixListId ?? '', l]) : []);
+    const described = new Map(Array.isArray(lists) ? lists.map((l) => [l.PrefixListId!, l]) : []);
     const fresh = ids.map((id, i) => {
       const e = entries[i];
       return normalize.prefixList(id, described.get(id), Array.isArray(e) ? e : undefined);
@@ -375,14 +388,18 @@ class ScopedAwsReader implements AwsSender {
   /** A load balancer with its listeners and target groups; "not found" removes all three. */
   private async loadBalancer(arn: string): Promise<void> {
     const [lbs, listeners, groups] = await Promise.all([
-      this.read(AwsOp.DescribeLoadBalancers, [arn], async () => (await this.call(AwsOp.DescribeLoadBalancers, () => this.clients.elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] })))).LoadBalancers ?? []),
-      this.read(AwsOp.DescribeListeners, [arn], () => describeListeners(this, { LoadBalancerArn: arn })),
+      this.read(AwsOp.DescribeLoadBalancers, [arn], async () => {
+        const out = await this.call(AwsOp.DescribeLoadBalancers, () => this.clients.elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] })));
+        const stored = this.data.loadBalancers.find((lb) => lb.arn === arn);
+        return normalize.answerList('DescribeLoadBalancers.LoadBalancers', out.LoadBalancers).map((lb) => normalize.loadBalancer(lb, stored?.attributes));
+      }),
+      this.read(AwsOp.DescribeListeners, [arn], async () => (await describeListeners(this, { LoadBalancerArn: arn })).map(normalize.listener)),
       this.read(AwsOp.DescribeTargetGroups, [arn], () =>
         this.pages(
           AwsOp.DescribeTargetGroups,
           (marker) => this.clients.elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: arn, PageSize: PAGE.elbv2, Marker: marker })),
-          (out) => ({ items: out.TargetGroups ?? [], next: out.NextMarker }),
-        ),
+          (out) => page('DescribeTargetGroups', 'TargetGroups', out.TargetGroups, 'NextMarker', out.NextMarker),
+        ).then((groups) => groups.map((g) => normalize.targetGroup(g))),
       ),
     ]);
     const d = this.data;
@@ -395,24 +412,22 @@ class ScopedAwsReader implements AwsSender {
       if (suffix) d.networkInterfaces = d.networkInterfaces.filter((e) => !(e.description ?? '').startsWith(`ELB ${suffix}`));
       return;
     }
-    if (Array.isArray(lbs)) {
-      const stored = d.loadBalancers.find((lb) => lb.arn === arn);
-      d.loadBalancers = [...d.loadBalancers.filter((lb) => lb.arn !== arn), ...lbs.map((lb) => normalize.loadBalancer(lb, stored?.attributes))];
-    }
-    if (Array.isArray(listeners)) d.listeners = [...d.listeners.filter((l) => l.loadBalancerArn !== arn), ...listeners.map(normalize.listener)];
+    if (Array.isArray(lbs)) d.loadBalancers = [...d.loadBalancers.filter((lb) => lb.arn !== arn), ...lbs];
+    if (Array.isArray(listeners)) d.listeners = [...d.listeners.filter((l) => l.loadBalancerArn !== arn), ...listeners];
     if (Array.isArray(groups)) {
-      const fresh = new Set(groups.map((g) => g.TargetGroupArn ?? ''));
+      const fresh = new Set(groups.map((g) => g.arn));
       for (const tg of d.targetGroups) if (!fresh.has(tg.arn)) tg.loadBalancerArns = tg.loadBalancerArns.filter((x) => x !== arn);
       this.upsertTargetGroups(groups);
     }
   }
 
-  /** Target groups as listed; the registered targets (health) stay as stored until read again. */
-  private upsertTargetGroups(groups: TargetGroup[]): void {
+  /** Target groups as listed (normalized without targets); the registered targets (health) stay as stored until read again. */
+  private upsertTargetGroups(groups: AwsTargetGroup[]): void {
     const d = this.data;
     for (const g of groups) {
-      const stored = d.targetGroups.find((tg) => tg.arn === g.TargetGroupArn);
-      const fresh = normalize.targetGroup(g, stored?.targets);
+      const stored = d.targetGroups.find((tg) => tg.arn === g.arn);
+      // `targets` is the model's last member, so adding it keeps the normalizer's key order.
+      const fresh = stored?.targets ? { ...g, targets: stored.targets } : g;
       d.targetGroups = [...d.targetGroups.filter((tg) => tg.arn !== fresh.arn), fresh];
     }
   }
@@ -420,10 +435,10 @@ class ScopedAwsReader implements AwsSender {
   /** By ARN, in batches; a batch naming a deleted one fails whole, so it is split to find which. */
   private async listenersByArn(arns: string[]): Promise<void> {
     for (const batch of chunk(arns, ELB_ARNS)) {
-      const found = await this.read(AwsOp.DescribeListeners, batch, () => describeListeners(this, { ListenerArns: batch }));
+      const found = await this.read(AwsOp.DescribeListeners, batch, async () => (await describeListeners(this, { ListenerArns: batch })).map(normalize.listener));
       if (found === 'gone') this.data.listeners = this.data.listeners.filter((l) => l.arn !== batch[0]);
       else if (found === 'split') for (const arn of batch) await this.listenersByArn([arn]);
-      else if (Array.isArray(found)) this.data.listeners = [...this.data.listeners.filter((l) => !batch.includes(l.arn)), ...found.map(normalize.listener)];
+      else if (Array.isArray(found)) this.data.listeners = [...this.data.listeners.filter((l) => !batch.includes(l.arn)), ...found];
     }
   }
 
@@ -433,8 +448,8 @@ class ScopedAwsReader implements AwsSender {
         this.pages(
           AwsOp.DescribeTargetGroups,
           (marker) => this.clients.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: batch, PageSize: PAGE.elbv2, Marker: marker })),
-          (out) => ({ items: out.TargetGroups ?? [], next: out.NextMarker }),
-        ),
+          (out) => page('DescribeTargetGroups', 'TargetGroups', out.TargetGroups, 'NextMarker', out.NextMarker),
+        ).then((groups) => groups.map((g) => normalize.targetGroup(g))),
       );
       if (found === 'gone') this.data.targetGroups = this.data.targetGroups.filter((tg) => tg.arn !== batch[0]);
       else if (found === 'split') for (const arn of batch) await this.targetGroupsByArn([arn]);
@@ -443,14 +458,14 @@ class ScopedAwsReader implements AwsSender {
   }
 
   private async targetHealth(arn: string): Promise<void> {
-    const found = await this.read(AwsOp.DescribeTargetHealth, [arn], () => describeTargetHealth(this, arn));
+    const found = await this.read(AwsOp.DescribeTargetHealth, [arn], async () => normalize.targets(await describeTargetHealth(this, arn)));
     const tg = this.data.targetGroups.find((t) => t.arn === arn);
     if (!tg) return;
     if (found === 'gone') {
       this.data.targetGroups = this.data.targetGroups.filter((t) => t.arn !== arn);
       return;
     }
-    if (Array.isArray(found)) tg.targets = normalize.targets(found) as AwsTarget[];
+    if (Array.isArray(found)) tg.targets = found;
   }
 
   // --- Cloud Map ------------------------------------------------------------------------------
@@ -461,7 +476,8 @@ class ScopedAwsReader implements AwsSender {
     const resources = [id, arn];
     let service: Service | undefined;
     try {
-      service = (await this.call(AwsOp.GetService, () => this.clients.serviceDiscovery.send(new GetServiceCommand({ Id: id })))).Service;
+      service = (await this.call(AwsOp.GetService, () => this.clients.serviceDiscovery.send(new GetServiceCommand({ Id: id })))).Service ?? undefined;
+      normalize.cloudMapService(id, arn, service, undefined, undefined); // a malformed description fails GetService
     } catch (error) {
       if (errorCode(error) === 'ServiceNotFound') {
         this.data.cloudMapServices = this.data.cloudMapServices.filter((s) => s.id !== id);
@@ -471,7 +487,11 @@ class ScopedAwsReader implements AwsSender {
       return;
     }
     const [instances, health] = await Promise.all([
-      this.read(AwsOp.ListInstances, resources, () => listCloudMapInstances(this, id)),
+      this.read(AwsOp.ListInstances, resources, async () => {
+        const found = await listCloudMapInstances(this, id);
+        normalize.cloudMapService(id, arn, undefined, found, undefined); // a malformed instance fails ListInstances
+        return found;
+      }),
       service && normalize.hasHealthChecking(service) ? this.read(AwsOp.GetInstancesHealthStatus, resources, () => cloudMapHealthStatus(this, id)) : Promise.resolve(undefined),
     ]);
     if (!Array.isArray(instances)) return;

@@ -10,6 +10,7 @@
  * (LookupEvents answers for the endpoint's region).
  */
 
+import type { AliEstateView } from './estate-view';
 import { type OperationSpec, type Params, aliErrors } from './protocol';
 
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -27,7 +28,8 @@ function filters(params: Params): Array<{ field: string; value: string }> {
   return out;
 }
 
-export function actionTrailOperations(events: () => Array<Record<string, unknown>>): Record<string, OperationSpec> {
+/** `events` is asked on every request, with the view the request is served from (the fleet keeps events per account). */
+export function actionTrailOperations(events: (view: AliEstateView) => Array<Record<string, unknown>>): Record<string, OperationSpec> {
   return {
     LookupEvents: {
       listKey: 'Events',
@@ -44,7 +46,7 @@ export function actionTrailOperations(events: () => Array<Record<string, unknown
         if (!Number.isInteger(size) || size < 1 || size > 50) throw aliErrors.invalidParameter(`The specified parameter "MaxResults" is not valid: ${params['MaxResults']}.`);
         const conditions = filters(params);
         const forward = (params['Direction'] ?? 'BACKWARD').toUpperCase() === 'FORWARD';
-        const matching = events()
+        const matching = events(view)
           .filter((e) => (typeof e['acsRegion'] === 'string' ? e['acsRegion'] === view.region : true))
           .filter((e) => {
             const t = Date.parse(String(e['eventTime'] ?? ''));

@@ -11,7 +11,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 import type { AliEstateView } from './estate-view';
 
-export type AliProduct = 'apigateway' | 'ecs' | 'vpc' | 'slb' | 'sts' | 'actiontrail';
+/** `resourcemanager` (ResourceManager 2020-03-31, ListAccounts) is served by the fleet fake only. */
+export type AliProduct = 'apigateway' | 'ecs' | 'vpc' | 'slb' | 'sts' | 'actiontrail' | 'resourcemanager';
 
 /** Decoded request parameters, keyed by wire name (`RegionId`, `LoadBalancerId.1`, …). */
 export type Params = Record<string, string>;
@@ -33,12 +34,24 @@ export class AliServiceError extends Error {
   }
 }
 
+/** Who signed a request (set by the fleet fake). */
+export interface CallerContext {
+  account: string;
+  accessKeyId: string;
+  /** Keys issued by the fleet's AssumeRole: the role session they stand for. */
+  session?: { roleName: string; roleId: string; sessionName: string };
+}
+
 export interface HandlerContext {
   view: AliEstateView;
   /** The caller signed with an STS token (GetCallerIdentity answers as an assumed role). */
   assumedRole: boolean;
   /** `<product>:<Action>`, for page-token scopes. */
   operation: string;
+  /** Fleet fake: the caller's account and key (the view is that account's estate in `region`). */
+  caller?: CallerContext;
+  /** Fleet fake: the region the request is served from (`RegionId`, else the caller's home region). */
+  region?: string;
 }
 
 export interface OperationSpec {

@@ -96,6 +96,8 @@ export const ALI_API_VERSIONS: Record<AliProduct, string> = {
   slb: '2014-05-15',
   sts: '2015-04-01',
   actiontrail: '2020-07-06',
+  /** Served by startFakeAlibabaFleet only (./fleet.ts). */
+  resourcemanager: '2020-03-31',
 };
 
 const PRODUCTS: ProductSpec[] = [

@@ -6,19 +6,26 @@
  * - ec2Query: `<XResponse><requestId/>…</XResponse>`; errors `<Response><Errors><Error><Code/>…`.
  * - awsQuery (ELBv2, STS): `<XResponse><XResult>…</XResult>…`; errors `<ErrorResponse><Error>…`.
  * - restJson1 (API Gateway v1/v2): error code in `x-amzn-ErrorType`, `{"message"}` body.
- * - awsJson1.1 (Cloud Map): error code in `__type`, `{"Message"}` body (the modeled member name).
+ * - awsJson1.1 (Cloud Map, Organizations): error code in `__type`, `{"Message"}` body (the modeled
+ *   member name).
  */
 
 import type { EstateView } from './estate-view';
+import type { Caller, IdentityPlane } from './identity';
 import { escapeXml } from './xml';
 
-export type AwsApiFamily = 'ec2' | 'elbv2' | 'apigateway' | 'servicediscovery' | 'sts';
+export type AwsApiFamily = 'ec2' | 'elbv2' | 'apigateway' | 'servicediscovery' | 'sts' | 'organizations';
 
 export type Params = Record<string, unknown>;
 
 export interface HandlerContext {
+  /** The estate of the caller's account in the Region the request was signed for. */
   view: EstateView;
   dialect: Dialect;
+  /** Who signed the request (resolved from the access key in the SigV4 scope). */
+  caller: Caller;
+  /** Accounts, roles, issued credentials and the organisation. */
+  identity: IdentityPlane;
 }
 
 /** Serves one operation: returns the payload the dialect wraps (XML text or a JSON object) or throws a ServiceError. */
@@ -36,6 +43,8 @@ export class ServiceError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** Further modeled members of the error (JSON protocols write them next to the message, e.g. `Reason`). */
+    readonly members: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -55,6 +64,10 @@ interface DialectErrors {
   invalidParameter: readonly [code: string, status: number];
   missingParameter: readonly [code: string, status: number];
   invalidToken: readonly [code: string, status: number];
+  /** A SigV4 access key (or its session token) the service does not recognise. */
+  invalidClientToken: ErrorSpec;
+  /** The Region's endpoint is down. */
+  unavailable: ErrorSpec;
 }
 
 export interface Dialect {
@@ -63,6 +76,8 @@ export interface Dialect {
   servicePrefix: string;
   /** Service name the SigV4 credential scope must carry. */
   signingService: string;
+  /** Global services sign every request for this one Region (Organizations: us-east-1). */
+  signingRegion?: string;
   renderSuccess(action: string, payload: unknown, requestId: string): WireReply;
   renderError(error: ServiceError, requestId: string): WireReply;
   faultError(kind: ErrorFaultKind, operation: string, account: string): ServiceError;
@@ -72,10 +87,12 @@ export interface Dialect {
   invalidParameter(message: string): ServiceError;
   missingParameter(name: string): ServiceError;
   invalidToken(message: string): ServiceError;
+  invalidClientToken(): ServiceError;
+  unavailable(): ServiceError;
 }
 
 function makeDialect(
-  base: Pick<Dialect, 'family' | 'servicePrefix' | 'signingService' | 'renderSuccess' | 'renderError'>,
+  base: Pick<Dialect, 'family' | 'servicePrefix' | 'signingService' | 'signingRegion' | 'renderSuccess' | 'renderError'>,
   errors: DialectErrors,
 ): Dialect {
   const from = (spec: ErrorSpec) => new ServiceError(spec[0], spec[2], spec[1]);
@@ -94,6 +111,8 @@ function makeDialect(
     invalidParameter: (message) => new ServiceError(errors.invalidParameter[0], message, errors.invalidParameter[1]),
     missingParameter: (name) => new ServiceError(errors.missingParameter[0], `The request must contain the parameter ${name}.`, errors.missingParameter[1]),
     invalidToken: (message) => new ServiceError(errors.invalidToken[0], message, errors.invalidToken[1]),
+    invalidClientToken: () => from(errors.invalidClientToken),
+    unavailable: () => from(errors.unavailable),
   };
 }
 
@@ -130,6 +149,8 @@ function ec2QueryDialect(): Dialect {
       invalidParameter: ['InvalidParameterValue', 400],
       missingParameter: ['MissingParameter', 400],
       invalidToken: ['InvalidPaginationToken', 400],
+      invalidClientToken: ['AuthFailure', 401, 'AWS was not able to validate the provided access credentials'],
+      unavailable: ['ServiceUnavailable', 503, 'The request has failed due to a temporary failure of the server.'],
     },
   );
 }
@@ -166,6 +187,8 @@ function awsQueryDialect(family: 'elbv2' | 'sts', servicePrefix: string, namespa
       invalidParameter: ['ValidationError', 400],
       missingParameter: ['ValidationError', 400],
       invalidToken: ['ValidationError', 400],
+      invalidClientToken: ['InvalidClientTokenId', 403, 'The security token included in the request is invalid.'],
+      unavailable: ['ServiceUnavailable', 503, 'Service is unavailable. Please try again later.'],
     },
   );
 }
@@ -199,35 +222,41 @@ function restJsonDialect(servicePrefix: 'apigateway' | 'apigatewayv2'): Dialect 
       invalidParameter: ['BadRequestException', 400],
       missingParameter: ['BadRequestException', 400],
       invalidToken: ['BadRequestException', 400],
+      invalidClientToken: ['UnrecognizedClientException', 403, 'The security token included in the request is invalid.'],
+      // v1 models ServiceUnavailableException; v2 gets the common error code.
+      unavailable:
+        servicePrefix === 'apigateway'
+          ? ['ServiceUnavailableException', 503, 'Service Unavailable']
+          : ['ServiceUnavailable', 503, 'Service is unavailable. Please try again later.'],
     },
   );
 }
 
-function awsJsonDialect(): Dialect {
+type AwsJsonFamily = 'servicediscovery' | 'organizations';
+
+/** awsJson1.1 services: `X-Amz-Target` routing, errors as `{"__type", "Message", …members}`. */
+function awsJsonDialect(family: AwsJsonFamily, errors: Pick<DialectErrors, 'throttle' | 'accessDenied' | 'serverError' | 'invalidParameter' | 'missingParameter' | 'invalidToken'>, signingRegion?: string): Dialect {
   const jsonHeaders = (requestId: string) => ({ 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId });
   return makeDialect(
     {
-      family: 'servicediscovery',
-      servicePrefix: 'servicediscovery',
-      signingService: 'servicediscovery',
+      family,
+      servicePrefix: family,
+      signingService: family,
+      ...(signingRegion ? { signingRegion } : {}),
       renderSuccess: (_action, payload, requestId) => ({ status: 200, headers: jsonHeaders(requestId), body: JSON.stringify(payload) }),
       renderError: (error, requestId) => ({
         status: error.status,
         headers: jsonHeaders(requestId),
-        body: JSON.stringify({ __type: error.code, Message: error.message }),
+        body: JSON.stringify({ __type: error.code, Message: error.message, ...error.members }),
       }),
     },
     {
-      // The client models RequestLimitExceeded (429) as Cloud Map's throttling error.
-      throttle: ['RequestLimitExceeded', 429, 'Rate exceeded'],
-      accessDenied: ['AccessDeniedException', 400, 'Access denied.'],
-      serverError: ['InternalFailure', 500, 'The request processing has failed because of an unknown error.'],
+      ...errors,
       missingAuth: ['MissingAuthenticationTokenException', 403, 'Missing Authentication Token'],
       badSignature: ['InvalidSignatureException', 400],
       unknownOperation: ['UnknownOperationException', 400],
-      invalidParameter: ['InvalidInput', 400],
-      missingParameter: ['InvalidInput', 400],
-      invalidToken: ['InvalidInput', 400],
+      invalidClientToken: ['UnrecognizedClientException', 400, 'The security token included in the request is invalid.'],
+      unavailable: ['ServiceUnavailable', 503, 'Service is unavailable. Please try again later.'],
     },
   );
 }
@@ -238,7 +267,29 @@ export const dialects = {
   sts: awsQueryDialect('sts', 'sts', 'https://sts.amazonaws.com/doc/2011-06-15/'),
   apigateway: restJsonDialect('apigateway'),
   apigatewayv2: restJsonDialect('apigatewayv2'),
-  servicediscovery: awsJsonDialect(),
+  servicediscovery: awsJsonDialect('servicediscovery', {
+    // The client models RequestLimitExceeded (429) as Cloud Map's throttling error.
+    throttle: ['RequestLimitExceeded', 429, 'Rate exceeded'],
+    accessDenied: ['AccessDeniedException', 400, 'Access denied.'],
+    serverError: ['InternalFailure', 500, 'The request processing has failed because of an unknown error.'],
+    invalidParameter: ['InvalidInput', 400],
+    missingParameter: ['InvalidInput', 400],
+    invalidToken: ['InvalidInput', 400],
+  }),
+  // Organizations is global: the SDK resolves organizations.us-east-1.amazonaws.com and signs for
+  // us-east-1. Its client models TooManyRequestsException, ServiceException and InvalidInputException.
+  organizations: awsJsonDialect(
+    'organizations',
+    {
+      throttle: ['TooManyRequestsException', 400, "AWS Organizations can't complete your request because the request rate is too high."],
+      accessDenied: ['AccessDeniedException', 400, "You don't have permissions to access this resource."],
+      serverError: ['ServiceException', 500, "AWS Organizations can't complete your request because of an internal service error."],
+      invalidParameter: ['InvalidInputException', 400],
+      missingParameter: ['InvalidInputException', 400],
+      invalidToken: ['InvalidInputException', 400],
+    },
+    'us-east-1',
+  ),
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -247,31 +298,48 @@ export const dialects = {
 const AUTHORIZATION =
   /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request,\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/;
 
+/** What a request's SigV4 credential scope says. */
+export interface SignatureScope {
+  accessKeyId: string;
+  region: string;
+  service: string;
+}
+
 /**
  * Rejects a request whose Authorization header is missing, is not SigV4, or whose credential
- * scope names another service or region. The signature itself is not recomputed: the fake does
- * not know the caller's secret.
+ * scope names another service or a Region `acceptRegion` refuses; returns the scope. The
+ * signature itself is not recomputed: the fake does not know the caller's secret.
  */
-export function checkSignature(headers: Record<string, string | string[] | undefined>, dialect: Dialect, region: string): void {
+export function verifySignature(
+  headers: Record<string, string | string[] | undefined>,
+  dialect: Dialect,
+  acceptRegion: (region: string) => boolean,
+): SignatureScope {
   const authorization = headers['authorization'];
   if (typeof authorization !== 'string' || authorization === '') throw dialect.missingAuth();
   const m = AUTHORIZATION.exec(authorization);
   if (!m) throw dialect.badSignature('Authorization header requires a SigV4 Credential, SignedHeaders and Signature.');
-  const [, , , scopeRegion, scopeService, signedHeaders] = m;
+  const [, accessKeyId, , scopeRegion, scopeService, signedHeaders] = m;
   if (scopeService !== dialect.signingService) {
     throw dialect.badSignature(`Credential should be scoped to correct service: '${dialect.signingService}'.`);
   }
-  if (scopeRegion !== region) throw dialect.badSignature(`Credential should be scoped to a valid region, not '${scopeRegion}'.`);
+  if (!acceptRegion(scopeRegion!)) throw dialect.badSignature(`Credential should be scoped to a valid region, not '${scopeRegion}'.`);
   const signed = signedHeaders!.split(';');
   if (!signed.includes('host') || !headers['x-amz-date'] || !signed.includes('x-amz-date')) {
     throw dialect.badSignature('The request signature must cover the host and x-amz-date headers.');
   }
+  return { accessKeyId: accessKeyId!, region: scopeRegion!, service: scopeService! };
+}
+
+/** `verifySignature` for a fake that serves exactly one Region. */
+export function checkSignature(headers: Record<string, string | string[] | undefined>, dialect: Dialect, region: string): SignatureScope {
+  return verifySignature(headers, dialect, (scopeRegion) => scopeRegion === region);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Query protocol request decoding
 
-const NUMERIC_KEYS = new Set(['MaxResults', 'PageSize', 'Port', 'TargetVersion']);
+const NUMERIC_KEYS = new Set(['MaxResults', 'PageSize', 'Port', 'TargetVersion', 'DurationSeconds']);
 const BOOLEAN_KEYS = new Set(['IncludeManagedResources', 'DryRun']);
 
 type Tree = Record<string, unknown> | unknown[];

@@ -3,13 +3,28 @@
  * on its configured resource: serverless.yml grants exactly this set (test/unit/deploy-aws.test.ts).
  */
 export const AWS_SINK_ACTIONS: Record<string, string> = {
-  'sqs:SendMessage': 'SQS sink (SendMessage and SendMessageBatch) on the findings queue',
+  'sqs:SendMessage': 'SQS sink (SendMessage and SendMessageBatch) on the findings queue; fan-out jobs onto the job queue (dispatch)',
   'securityhub:BatchImportFindings': 'Security Hub sink, own account product',
   'ssm:GetParameter': 'ssm: configuration and sink secrets under the parameter prefix',
   'dynamodb:GetItem': 'DynamoDB state store',
   'dynamodb:PutItem': 'DynamoDB state store',
   'dynamodb:Query': 'DynamoDB state store',
 };
+
+/**
+ * The fan-out's calls besides the reads and the sink writes (serverless.yml grants them to the
+ * function role; test/unit/deploy-permissions.test.ts proves a bundle makes each).
+ */
+export const AWS_FANOUT_ACTIONS: Record<string, string> = {
+  'organizations:ListAccounts': 'dispatch: the organisation\'s member accounts (no resource-level permission exists: Resource "*")',
+  'sts:AssumeRole': 'worker: the member role (memberRoleName) in each audited account',
+};
+
+/**
+ * Added by the framework itself for the worker's sqs event, on the job queue only: the event source
+ * mapping polls the queue and deletes handled messages with the function's role. No bundle calls them.
+ */
+export const AWS_EVENT_SOURCE_ACTIONS = ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'];
 
 /** AWS SDK package → IAM service prefix. */
 export const AWS_IAM_PREFIX: Record<string, string> = {
@@ -23,6 +38,7 @@ export const AWS_IAM_PREFIX: Record<string, string> = {
   'client-sqs': 'sqs',
   'client-securityhub': 'securityhub',
   'client-dynamodb': 'dynamodb',
+  'client-organizations': 'organizations',
 };
 
 /** Commands authorized by another action than their own name. */
