@@ -105,7 +105,8 @@ function jobQueueTarget(env: NodeJS.ProcessEnv, context: FcContext, region: stri
   if (!queue) throw new ConfigError(`${JOB_QUEUE_ENV}: not set (the MNS queue the dispatcher sends jobs to)`);
   const configured = env[MNS_ENDPOINT_ENV]?.trim();
   if (configured) {
-    if (!/^https?:\/\/[^\s/]+\/?$/.test(configured)) throw new ConfigError(`${MNS_ENDPOINT_ENV}: "${configured}" is not an endpoint URL (https://<account>.mns.<region>.aliyuncs.com)`);
+    // The value is not quoted back: a URL may carry credentials.
+    if (!/^https?:\/\/[^\s/]+\/?$/.test(configured)) throw new ConfigError(`${MNS_ENDPOINT_ENV}: not an endpoint URL (expected https://<account>.mns.<region>.aliyuncs.com)`);
     return { endpoint: configured, queue };
   }
   if (!context.accountId) throw new ConfigError(`${MNS_ENDPOINT_ENV}: not set, and the function context carries no account id to derive it from`);

@@ -59,6 +59,12 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 type Parsed = { parsed: DispatchRequest } | { respond: unknown };
 
+/** A request value quoted back only when it looks like a name (a region, a field), never what could be a credential. */
+function shown(value: unknown): string {
+  const text = String(value);
+  return /^[a-z][a-z0-9-]{0,24}$/.test(text) ? `"${text}"` : '(a value not shown)';
+}
+
 /** A schedule event (EventBridge) or a direct invoke `{ "regions": [...] }` (`{}` for the configured regions). */
 export function parseDispatchEvent(event: unknown, newId: () => string): { request: DispatchRequest } | { error: string } {
   if (event && typeof event === 'object' && !Array.isArray(event) && 'source' in event) {
@@ -70,12 +76,12 @@ export function parseDispatchEvent(event: unknown, newId: () => string): { reque
   }
   if (event === null || event === undefined || typeof event !== 'object' || Array.isArray(event)) return { error: 'dispatch request: expected an object' };
   const unknownKeys = Object.keys(event).filter((k) => k !== 'regions');
-  if (unknownKeys.length > 0) return { error: `dispatch request: unknown field "${unknownKeys[0]!.slice(0, 40)}" (only "regions")` };
+  if (unknownKeys.length > 0) return { error: `dispatch request: unknown field ${shown(unknownKeys[0])} (only "regions")` };
   const regions = (event as { regions?: unknown }).regions;
   if (regions !== undefined) {
     if (!Array.isArray(regions) || regions.length === 0 || regions.length > 50) return { error: 'dispatch request.regions: expected 1–50 region names' };
     const bad = regions.find((r) => typeof r !== 'string' || !REGION.test(r));
-    if (bad !== undefined) return { error: `dispatch request.regions: "${String(bad).slice(0, 40)}" is not an AWS region name` };
+    if (bad !== undefined) return { error: `dispatch request.regions: ${shown(bad)} is not an AWS region name` };
   }
   const dispatchId = newId();
   return {

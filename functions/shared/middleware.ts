@@ -67,8 +67,10 @@ export function retryOnlyTransient(
         retry: retried,
         ...details,
       });
-      // Leaving `response` undefined makes middy rethrow: the platform then retries.
+      // Leaving `response` undefined makes middy rethrow: the platform then retries. What is rethrown
+      // carries the classified message only: a raw SDK error may quote an answer echoing the request.
       if (!retried) request.response = response;
+      else if (!(request.error instanceof RetryableAuditError)) request.error = new RetryableAuditError(failure.message, details);
     },
   };
 }

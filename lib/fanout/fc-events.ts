@@ -25,6 +25,11 @@ export const MNS_MESSAGE_EVENT_TYPE = 'mns:Queue:SendMessage';
 const DISPATCH_WHAT = 'dispatch event';
 const WORKER_WHAT = 'MNS job event';
 
+/** An event's type quoted back only when it reads as one (`oss:ObjectCreated:PutObject`): never what could be a credential. */
+function shownType(type: string): string {
+  return type.length <= 64 && /^[A-Za-z][A-Za-z0-9-]*([:.][A-Za-z0-9-]+)+$/.test(type) ? `"${type}"` : 'a type (not shown)';
+}
+
 const dispatchPayload = z.strictObject({
   mode: z.literal('fanout'),
   regions: z
@@ -139,7 +144,7 @@ function parseJobItem(item: unknown, where: string): ParsedJobMessage {
   }
   if (cloudEvent) {
     if (typeof item['type'] === 'string' && item['type'] !== MNS_MESSAGE_EVENT_TYPE) {
-      return { ...(typeof item['id'] === 'string' ? { messageId: item['id'] } : {}), ...reject(WORKER_WHAT, at('type'), `"${item['type'].slice(0, 80)}" is not an MNS queue message`) };
+      return { ...(typeof item['id'] === 'string' ? { messageId: item['id'] } : {}), ...reject(WORKER_WHAT, at('type'), `${shownType(item['type'])} is not an MNS queue message`) };
     }
     const parsed = mnsCloudEvent.safeParse(item);
     if (!parsed.success) return { ...(typeof item['id'] === 'string' ? { messageId: item['id'] } : {}), ...rejectIssues(WORKER_WHAT, parsed.error, where) };

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Provider } from '../inventory/model';
+import { oneLine, quoteInput } from '../util/quote-input';
 
 export interface ScanJob {
   /** Message format version. */
@@ -59,8 +60,9 @@ export function parseScanJob(value: unknown, where = 'job'): ScanJob | { error: 
   const parsed = scanJobSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const path = issue.path.length > 0 ? `.${issue.path.join('.')}` : '';
-    return { error: `${where}${path}: ${issue.message}` };
+    // Keys and messages come from the message itself: quoted and kept to one bounded line.
+    const path = issue.path.map((p) => (typeof p === 'string' && /^\w{1,40}$/.test(p) ? `.${p}` : `[${quoteInput(String(p), 40)}]`)).join('');
+    return { error: oneLine(`${where}${path}: ${issue.message}`) };
   }
   const job = parsed.data;
   return {

@@ -71,15 +71,15 @@ export function renderDingTalkMarkdown(digest: Digest, caps: DigestCaps = { maxA
 }
 
 export class DingTalkSink extends HttpPostSink<string> {
-  private readonly url: string;
-  private readonly secret: string | undefined;
+  readonly #url: string;
+  readonly #secret: string | undefined;
   private readonly caps: DigestCaps;
   private readonly limiter: SlidingWindowLimiter;
 
   constructor(options: DingTalkSinkOptions) {
     super('dingtalk', options, new Redactor().add(options.url, options.secret));
-    this.url = options.url;
-    this.secret = options.secret;
+    this.#url = options.url;
+    this.#secret = options.secret;
     this.caps = { maxActive: options.maxFindings ?? 20, maxResolved: options.maxResolved ?? 50 };
     this.limiter = sharedLimiter(options.url, DINGTALK_MESSAGES_PER_MINUTE, 60_000);
   }
@@ -102,12 +102,12 @@ export class DingTalkSink extends HttpPostSink<string> {
   }
 
   protected request(body: string): PreparedPost {
-    const url = new URL(this.url);
-    if (this.secret) {
+    const url = new URL(this.#url);
+    if (this.#secret) {
       const timestamp = String(this.runtime.now());
       url.searchParams.set('timestamp', timestamp);
       // URLSearchParams form-encodes the base64 (+ / =), which is the urlencode DingTalk asks for.
-      url.searchParams.set('sign', dingTalkSignature(this.secret, timestamp));
+      url.searchParams.set('sign', dingTalkSignature(this.#secret, timestamp));
     }
     return { url: url.toString(), headers: jsonHeaders(), body };
   }

@@ -79,14 +79,14 @@ export function renderFeishuCard(digest: Digest, caps: DigestCaps = { maxActive:
 }
 
 export class FeishuSink extends HttpPostSink<FeishuCard> {
-  private readonly url: string;
-  private readonly secret: string | undefined;
+  readonly #url: string;
+  readonly #secret: string | undefined;
   private readonly caps: DigestCaps;
 
   constructor(options: FeishuSinkOptions) {
     super('feishu', options, new Redactor().add(options.url, options.secret));
-    this.url = options.url;
-    this.secret = options.secret;
+    this.#url = options.url;
+    this.#secret = options.secret;
     this.caps = { maxActive: options.maxFindings ?? 20, maxResolved: options.maxResolved ?? 50 };
   }
 
@@ -95,13 +95,13 @@ export class FeishuSink extends HttpPostSink<FeishuCard> {
   }
 
   protected request(card: FeishuCard): PreparedPost {
-    const signing = this.secret
+    const signing = this.#secret
       ? (() => {
           const timestamp = String(Math.floor(this.runtime.now() / 1000));
-          return { timestamp, sign: feishuSignature(this.secret, timestamp) };
+          return { timestamp, sign: feishuSignature(this.#secret, timestamp) };
         })()
       : {};
-    return { url: this.url, headers: jsonHeaders(), body: JSON.stringify({ ...signing, msg_type: 'interactive', card }) };
+    return { url: this.#url, headers: jsonHeaders(), body: JSON.stringify({ ...signing, msg_type: 'interactive', card }) };
   }
 
   protected classify(response: HttpResponse): AttemptOutcome {

@@ -192,7 +192,7 @@ export class MnsQueueClient {
     } catch (error) {
       return all({ ok: false, retryable: false, error: describeError(error) });
     }
-    this.redactor.add(credentials.accessKeySecret, credentials.securityToken);
+    this.redactor.add(credentials.accessKeyId, credentials.accessKeySecret, credentials.securityToken);
 
     const single = messages.length === 1;
     const body = single

@@ -8,7 +8,8 @@ const MASK = '[REDACTED]';
 const TOKEN_MIN_LENGTH = 12;
 
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  // An ES private field: not enumerable, so printing or serializing a sink never shows what it hides.
+  readonly #secrets = new Set<string>();
 
   /** Registers values to hide. A URL also registers its path, query and long path segments / query values. */
   add(...values: Array<string | undefined | null>): this {
@@ -33,7 +34,7 @@ export class Redactor {
   /** The text with every registered secret (raw, URL-encoded or JSON-escaped) replaced by a mask. */
   redact(text: string): string {
     // Longest first, so a URL is masked whole before its own path segment would split it.
-    const ordered = [...this.secrets].sort((a, b) => b.length - a.length);
+    const ordered = [...this.#secrets].sort((a, b) => b.length - a.length);
     let result = text;
     for (const secret of ordered) {
       if (result.includes(secret)) result = result.split(secret).join(MASK);
@@ -42,11 +43,11 @@ export class Redactor {
   }
 
   private register(value: string): void {
-    this.secrets.add(value);
+    this.#secrets.add(value);
     const encoded = encodeURIComponent(value);
-    if (encoded !== value) this.secrets.add(encoded);
+    if (encoded !== value) this.#secrets.add(encoded);
     const jsonEscaped = JSON.stringify(value).slice(1, -1);
-    if (jsonEscaped !== value) this.secrets.add(jsonEscaped);
+    if (jsonEscaped !== value) this.#secrets.add(jsonEscaped);
   }
 }
 

@@ -97,12 +97,12 @@ export function renderSlackMessage(digest: Digest, caps: DigestCaps = { maxActiv
 }
 
 export class SlackSink extends HttpPostSink<string> {
-  private readonly url: string;
+  readonly #url: string;
   private readonly caps: DigestCaps;
 
   constructor(options: SlackSinkOptions) {
     super('slack', options, new Redactor().add(options.url));
-    this.url = options.url;
+    this.#url = options.url;
     this.caps = { maxActive: options.maxFindings ?? 20, maxResolved: options.maxResolved ?? 50 };
   }
 
@@ -111,7 +111,7 @@ export class SlackSink extends HttpPostSink<string> {
   }
 
   protected request(body: string): PreparedPost {
-    return { url: this.url, headers: jsonHeaders(), body };
+    return { url: this.#url, headers: jsonHeaders(), body };
   }
 
   protected classify(response: HttpResponse): AttemptOutcome {

@@ -83,12 +83,12 @@ export function renderTeamsMessage(digest: Digest, caps: DigestCaps = { maxActiv
 }
 
 export class TeamsSink extends HttpPostSink<string> {
-  private readonly url: string;
+  readonly #url: string;
   private readonly caps: DigestCaps;
 
   constructor(options: TeamsSinkOptions) {
     super('teams', options, new Redactor().add(options.url));
-    this.url = options.url;
+    this.#url = options.url;
     this.caps = { maxActive: options.maxFindings ?? 20, maxResolved: options.maxResolved ?? 50 };
   }
 
@@ -97,7 +97,7 @@ export class TeamsSink extends HttpPostSink<string> {
   }
 
   protected request(body: string): PreparedPost {
-    return { url: this.url, headers: jsonHeaders(), body };
+    return { url: this.#url, headers: jsonHeaders(), body };
   }
 
   protected classify(response: HttpResponse): AttemptOutcome {

@@ -62,13 +62,13 @@ interface WebhookPayload {
 }
 
 export class WebhookSink extends HttpPostSink<WebhookPayload> {
-  private readonly url: string;
-  private readonly secret: string | undefined;
+  readonly #url: string;
+  readonly #secret: string | undefined;
 
   constructor(options: WebhookSinkOptions) {
     super('webhook', options, new Redactor().add(options.url, options.secret));
-    this.url = options.url;
-    this.secret = options.secret;
+    this.#url = options.url;
+    this.#secret = options.secret;
   }
 
   protected payload(eligible: Notification[], scan: SinkScan): WebhookPayload {
@@ -83,8 +83,8 @@ export class WebhookSink extends HttpPostSink<WebhookPayload> {
       [HEADER_TIMESTAMP]: timestamp,
       [HEADER_DELIVERY]: payload.deliveryId,
     };
-    if (this.secret) headers[HEADER_SIGNATURE] = webhookSignature(this.secret, timestamp, payload.body);
-    return { url: this.url, headers, body: payload.body };
+    if (this.#secret) headers[HEADER_SIGNATURE] = webhookSignature(this.#secret, timestamp, payload.body);
+    return { url: this.#url, headers, body: payload.body };
   }
 
   protected classify(response: HttpResponse): AttemptOutcome {

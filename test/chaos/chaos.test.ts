@@ -343,7 +343,7 @@ export const KNOWN_BUGS: Record<string, KnownBug> = {
   'Alibaba Forbidden.RAM sts:GetCallerIdentity': {
     id: 'BUG-1b',
     summary:
-      'a single Alibaba Cloud region whose sts:GetCallerIdentity is denied has no account to file its state under, so the state is left untouched (nothing resolved or re-sent) but the report does not show the target\'s previous findings.',
+      'a single Alibaba Cloud region whose sts:GetCallerIdentity is denied has no account to file its state under, so the state is left untouched (nothing resolved or re-sent) but the report does not show the target\'s previous findings. Naming the account in the configuration (`targets[].accounts: [{id}]`) files the region under it and carries its findings (test/wire/cli-alibaba.test.ts).',
   },
 };
 

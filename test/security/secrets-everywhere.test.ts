@@ -14,6 +14,38 @@
  */
 // middy 6 is ESM-only; Node 20 can require() it natively, jest's module registry cannot.
 jest.mock('@middy/core', () => process.getBuiltinModule('node:module').createRequire(__filename)('@middy/core'));
+// Session credentials issued by STS AssumeRole (AWS and RAM) inside the fan-out are secrets too: the
+// providers are wrapped (behaviour unchanged) so that each issued pair is planted as it is handed out.
+jest.mock('../../lib/collect/aws/assume-role', () => {
+  const actual = jest.requireActual('../../lib/collect/aws/assume-role');
+  return {
+    ...actual,
+    assumeAwsRole: (options: unknown) => {
+      const provider = actual.assumeAwsRole(options);
+      return async () => {
+        const c = await provider();
+        mockPlantIssued('awsAssumedSecret', c.secretAccessKey, 'awsAssumedToken', c.sessionToken);
+        return c;
+      };
+    },
+  };
+});
+jest.mock('../../lib/collect/alibaba/credentials', () => {
+  const actual = jest.requireActual('../../lib/collect/alibaba/credentials');
+  return {
+    ...actual,
+    assumeRoleCredentials: (options: unknown) => {
+      const provider = actual.assumeRoleCredentials(options);
+      return {
+        getCredentials: async () => {
+          const c = await provider.getCredentials();
+          mockPlantIssued('ramAssumedSecret', c.accessKeySecret, 'ramAssumedToken', c.securityToken);
+          return c;
+        },
+      };
+    },
+  };
+});
 
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -21,31 +53,40 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { main } from '../../bin/cli';
 import { createEventBridgeHandler, createHttpHandler, createTimerHandler, defaultAlibabaRuntime, HTTP_TOKEN_HEADER, type AlibabaRuntime, type FcContext } from '../../functions/alibaba/index';
+import { createDispatchHandler as createFcDispatchHandler, createWorkerHandler as createFcWorkerHandler, defaultFanoutRuntime, type FanoutRuntime } from '../../functions/alibaba/fanout';
+import { createDispatchHandler as createLambdaDispatchHandler, type DispatchRuntime } from '../../functions/aws/dispatch';
 import { createInvokeHandler } from '../../functions/aws/invoke';
+import { createWorkerHandler as createLambdaWorkerHandler, type WorkerRuntime } from '../../functions/aws/worker';
 import { createOnChangeHandler } from '../../functions/aws/onChange';
 import { createScheduledScanHandler } from '../../functions/aws/scheduledScan';
 import { defaultAwsRuntime, type AwsRuntime } from '../../functions/shared/aws-runtime';
 import { collectAlibabaRegion } from '../../lib/collect/alibaba/collect-region';
 import { assumeRoleCredentials, environmentCredentials, functionComputeCredentials, type AlibabaCredentials } from '../../lib/collect/alibaba/credentials';
+import type { AlibabaInventoryData } from '../../lib/inventory/model';
+import { MNS_MESSAGE_EVENT_TYPE } from '../../lib/fanout/fc-events';
+import { parseScanJob, type ScanJob } from '../../lib/fanout/types';
+import { MnsQueueClient } from '../../lib/sinks/mns';
 import { createStateTable } from '../../lib/state/dynamodb-store';
 import { DingTalkSink, FeishuSink, MnsSink, SecurityHubSink, SlackSink, SqsSink, TeamsSink, WebhookSink } from '../../lib/sinks/index';
 import type { Sink } from '../../lib/state/types';
-import { DEFAULT_FLEET_ROLE_NAME, startFakeAlibabaFleet } from '../fakes/alibaba/fleet';
+import { DEFAULT_FLEET_ROLE_NAME, startFakeAlibabaFleet, type FakeAlibabaFleetOptions } from '../fakes/alibaba/fleet';
 import { startFakeAlibaba, type FakeAliOptions } from '../fakes/alibaba/server';
-import { startFakeAws, type FakeAwsOptions } from '../fakes/aws/server';
+import { startFakeAws, startFakeAwsFleet, type FakeAwsFleetOptions, type FakeAwsOptions } from '../fakes/aws/server';
 import { startFakeOss } from '../fakes/oss/server';
 import { startFakeSecurityHub } from '../fakes/securityhub/server';
 import { startChatReceiver, type ChatKind, type ChatReceiver } from '../fakes/sinks/chat';
 import { notifications, SCAN, testClock } from '../fakes/sinks/fixtures';
-import { refusedUrl, startLoopback, type Loopback, type ReceivedRequest } from '../fakes/sinks/loopback';
+import { refusedUrl, startLoopback, type Loopback, type ReceivedRequest, type Reply } from '../fakes/sinks/loopback';
 import { startFakeMns } from '../fakes/sinks/mns';
 import { startFakeSqs } from '../fakes/sinks/sqs';
 import { exampleAlibabaEstate } from '../helpers/alibaba-example-estate';
 import { captureIo } from '../helpers/cli-io';
 import { startDynalite, type Dynalite } from '../helpers/dynalite';
 import { exampleAwsEstate } from '../helpers/example-estate';
+import { rehomed } from '../helpers/fleet-estates';
 import { ALI_ACCOUNT, ALI_REGION, ACCOUNT, asBuffer, authorizeIngressItemsForm, authorizeSecurityGroupEvent, fcHttpEvent, fcTimerEvent, functionUrlEvent, scheduledEvent } from '../functions/fixtures/events';
 
 jest.setTimeout(120_000);
@@ -104,6 +145,14 @@ function plant(name: string, secret: string): void {
   for (const p of f.pieces) PIECES.set(p, name);
 }
 for (const [name, secret] of Object.entries(S)) plant(name, secret);
+
+/** How many session credentials STS issued (and were planted) so far, per cloud. */
+const ISSUED = { aws: 0, alibaba: 0 };
+function mockPlantIssued(secretName: string, secret: string, tokenName: string, token: string | undefined): void {
+  ISSUED[secretName.startsWith('aws') ? 'aws' : 'alibaba']++;
+  plant(secretName, secret);
+  if (token) plant(tokenName, token);
+}
 
 interface Captured {
   where: string;
@@ -325,10 +374,11 @@ async function startSsm(scope: Scope, parameters: Record<string, string>): Promi
 }
 
 /** SQS, MNS (signed with the Alibaba env credentials), Security Hub: the queue/service sinks of the CLI. */
-async function startQueues(scope: Scope, credentials: AlibabaCredentials & { securityToken: string }, failing = false) {
+async function startQueues(scope: Scope, credentials: AlibabaCredentials & { securityToken: string }, failing = false, failingHub: 'throttled' | 'denied' = 'throttled') {
   const sqs = await startFakeSqs(failing ? { callFaults: ['access-denied', 'server-error', 'server-error', 'server-error'] } : {});
   const mns = await startFakeMns({ ...credentials, queues: ['apigw-findings'], ...(failing ? { callFaults: ['server-error', 'server-error', 'server-error', 'server-error', 'server-error'] } : {}) });
-  const hub = await startFakeSecurityHub(failing ? { throttleRequests: 100 } : {});
+  // Throttled: retried with the SDK's own (real) backoff, seconds; denied: refused at once.
+  const hub = await startFakeSecurityHub(failing ? (failingHub === 'throttled' ? { throttleRequests: 100 } : { callerAccount: '999999999999' }) : {});
   scope.defer(() => sqs.close());
   scope.defer(() => mns.close());
   scope.defer(() => hub.close());
@@ -523,6 +573,291 @@ async function snapshotScan(scope: Scope, mode: HookMode, format: string, state:
   // Not vacuous: the failure paths really ran (and were reported) before their text is searched.
   if (mode !== 'ok') expect(String(captured[1]!.text)).toContain('delivery failed');
   return [...captured, ...filesUnder(dir), ...(await stateCapture()), ...hooks.bodies(), ...queues.bodies()];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fan-out plumbing: the fleet fakes (Organizations / Resource Directory, STS AssumeRole issuing
+// session credentials, the member accounts' APIs), the job queues, the workers fed from them.
+
+const ORG_MANAGEMENT = '100000000000';
+const ORG_READABLE = '100000000001';
+const ORG_DENIED = '100000000002';
+const ORG_SUSPENDED = '100000000003';
+const ORG_REGIONS = ['us-east-1', 'eu-west-1'];
+const ORG_ROLE = 'ApigwAuditorRead';
+const JOB_QUEUE = 'apigw-audit-jobs';
+
+const RD_MANAGEMENT = '1000000000000001';
+const RD_READABLE = '1000000000000101';
+const RD_JOINING = '1000000000000102';
+const RD_DENIED = '1000000000000103';
+
+/** The only fields a job message may carry: ids, the region and the role ARN, never a credential. */
+const JOB_FIELDS = new Set(['v', 'provider', 'account', 'region', 'roleArn', 'dispatchId']);
+
+/** A job message as it went onto the queue: searched like every other output, and checked to hold ids only. */
+function jobMessage(where: string, body: string, provider: 'aws' | 'alibaba'): Captured {
+  const job = parseScanJob(body);
+  if ('error' in job) throw new Error(`${where}: not a job (${job.error})`);
+  expect(Object.keys(JSON.parse(body) as object).filter((k) => !JOB_FIELDS.has(k))).toEqual([]);
+  expect(job.provider).toBe(provider);
+  if (job.roleArn !== undefined) expect(job.roleArn).toMatch(provider === 'aws' ? /^arn:aws:iam::\d{12}:role\/ApigwAuditorRead$/ : /^acs:ram::\d+:role\/ApigwAuditorRead$/);
+  return { where, text: body };
+}
+
+function sqsRecord(messageId: string, body: string) {
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body,
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1732190400000', SenderId: 'AROAEXAMPLE', ApproximateFirstReceiveTimestamp: '1732190400001' },
+    messageAttributes: {},
+    md5OfBody: 'x',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:us-east-1:${ORG_MANAGEMENT}:${JOB_QUEUE}`,
+    awsRegion: 'us-east-1',
+  };
+}
+
+/** Job messages that are not jobs, with secrets in their bodies (a foreign producer's, a corrupted one). */
+function foreignBodies(secret: string, token: string, provider: 'aws' | 'alibaba', account: string, region: string): string[] {
+  const job = { v: 1, provider, account, region, dispatchId: 'foreign' };
+  return [
+    JSON.stringify({ ...job, password: secret }),
+    JSON.stringify({ ...job, region: secret }),
+    JSON.stringify({ ...job, dispatchId: token, v: 2 }),
+    JSON.stringify({ ...job, credentials: { accessKeySecret: secret, securityToken: token } }),
+    `hello ${token} ${secret}`,
+    `{"v":1,"provider":"${provider}","secret":"${secret.replace(/["\\]/g, '\\$&')}"`,
+    Buffer.from(JSON.stringify({ ...job, token })).toString('base64'),
+  ];
+}
+
+/**
+ * A job queue (SQS JSON or MNS XML) whose every answer is an error quoting the request back: URL,
+ * headers (the signature, the security token) and body. `status` 500 is retried, 403 is not.
+ */
+async function startEchoingQueue(scope: Scope, kind: 'sqs' | 'mns', status: 500 | 403): Promise<{ url: string; received: ReceivedRequest[] }> {
+  const received: ReceivedRequest[] = [];
+  const loop = await startLoopback((request): Reply => {
+    received.push(request);
+    const quoted = `${request.method} ${request.url} ${JSON.stringify(request.headers)} ${request.body}`;
+    if (kind === 'sqs') {
+      const type = status === 500 ? 'InternalError' : 'AccessDenied';
+      return { status, headers: { 'Content-Type': 'application/x-amz-json-1.0', 'x-amzn-query-error': `${type};Sender` }, body: JSON.stringify({ __type: `com.amazonaws.sqs#${type}`, message: `cannot handle ${quoted}` }) };
+    }
+    const code = status === 500 ? 'InternalError' : 'SignatureDoesNotMatch';
+    const escaped = quoted.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return {
+      status,
+      headers: { 'Content-Type': 'text/xml' },
+      body: `<?xml version="1.0" encoding="UTF-8"?><Error xmlns="http://mns.aliyuncs.com/doc/v1/"><Code>${code}</Code><Message>The request signature does not match, string to sign: ${escaped}</Message><RequestId>5F2E0C8B</RequestId><HostId>${request.headers.host ?? ''}</HostId></Error>`,
+    };
+  });
+  scope.defer(() => loop.close());
+  return { url: kind === 'sqs' ? `${loop.url}/${ORG_MANAGEMENT}/${JOB_QUEUE}` : loop.url, received };
+}
+
+interface AwsFanoutSetup {
+  scope: Scope;
+  hooks?: HookMode;
+  fleet?: Partial<FakeAwsFleetOptions>;
+  /** The DynamoDB state table exists (default) or not. */
+  table?: boolean;
+}
+
+/** The Lambda fan-out: the fleet fake, the job queue (a loopback SQS), DynamoDB state, every sink. */
+async function awsFanout(setup: AwsFanoutSetup) {
+  const { scope } = setup;
+  const fleet = await startFakeAwsFleet({
+    estates: [ORG_MANAGEMENT, ORG_READABLE].flatMap((account) => ORG_REGIONS.map((region) => rehomed(exampleAwsEstate(), account, region))),
+    callerAccount: ORG_MANAGEMENT,
+    deniedAssume: [ORG_DENIED],
+    organization: {
+      managementAccount: ORG_MANAGEMENT,
+      accounts: [
+        { id: ORG_MANAGEMENT, name: 'management' },
+        { id: ORG_READABLE, name: 'member-readable' },
+        { id: ORG_DENIED, name: 'member-denying' },
+        { id: ORG_SUSPENDED, name: 'member-suspended', state: 'SUSPENDED' },
+      ],
+    },
+    latencyMs: 0,
+    ...setup.fleet,
+  });
+  scope.defer(() => fleet.close());
+  const jobs = await startFakeSqs();
+  scope.defer(() => jobs.close());
+  const hooks = await startHooks(scope, setup.hooks ?? 'ok');
+  const queues = await startQueues(scope, ALI_CREDENTIALS, setup.hooks === 'echo', 'denied');
+  const table = `fanout-${randomUUID().slice(0, 8)}`;
+  if (setup.table !== false) await createStateTable(dynalite.client(), table);
+  const env = setProcessEnv(scope, {
+    ...AWS_CREDENTIAL_ENV,
+    ...ALI_CREDENTIAL_ENV,
+    AWS_ENDPOINT_URL: fleet.url,
+    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+    AWS_MAX_ATTEMPTS: '1',
+    ...queues.env,
+    ...hookEnv(hooks),
+  });
+  const config = [
+    'targets:',
+    '  - provider: aws',
+    `    regions: [${ORG_REGIONS.join(', ')}]`,
+    `    organization: { roleName: ${ORG_ROLE} }`,
+    `state: { type: dynamodb, table: ${table} }`,
+    'sinks:',
+    ...CHAT_SINKS_YAML,
+    ...queues.yaml,
+  ].join('\n');
+  const functionEnv = { ...env, APIGW_AUDIT_CONFIG: config, APIGW_AUDIT_JOB_QUEUE_URL: jobs.queueUrl(JOB_QUEUE) };
+  const awsCredentials = { accessKeyId: S.awsKeyId, secretAccessKey: S.awsSecret, sessionToken: S.awsToken };
+  const dispatchLogs: string[] = [];
+  const workerLogs: string[] = [];
+  const dispatchRuntime = (over: Partial<DispatchRuntime> = {}): DispatchRuntime => ({
+    env: functionEnv,
+    sqs: new SQSClient({ region: 'us-east-1', endpoint: jobs.url, credentials: awsCredentials, maxAttempts: 1 }),
+    sleep: async () => undefined,
+    writeLog: (line) => dispatchLogs.push(line),
+    ...over,
+  });
+  const workerRuntime: WorkerRuntime = { env: functionEnv, writeLog: (line) => workerLogs.push(line), audit: { sinks: { runtime: testClock() } } };
+  const worker = createLambdaWorkerHandler(workerRuntime) as unknown as LambdaHandler;
+  /** Every waiting job message, each handed to the worker as its own SQS event (batch size 1). */
+  const work = async (): Promise<Captured[]> => {
+    const out: Captured[] = [];
+    for (const message of (jobs.messages.get(JOB_QUEUE) ?? []).filter((m) => !m.received)) {
+      message.received = true;
+      out.push(...(await invoke(`worker ${message.MessageId}`, () => worker({ Records: [sqsRecord(message.MessageId, message.Body)] }, lambdaContext('worker')), workerLogs)));
+    }
+    return out;
+  };
+  return {
+    fleet,
+    env: functionEnv,
+    dispatchRuntime,
+    dispatchLogs,
+    worker,
+    workerLogs,
+    work,
+    outputs: async (): Promise<Captured[]> => [
+      ...(jobs.messages.get(JOB_QUEUE) ?? []).map((m) => jobMessage(`SQS job message ${m.MessageId}`, m.Body, 'aws')),
+      ...(setup.table !== false ? [{ where: `DynamoDB items of ${table}`, text: JSON.stringify((await dynalite.client().send(new ScanCommand({ TableName: table }))).Items ?? []) }] : []),
+      ...hooks.bodies(),
+      ...queues.bodies(),
+    ],
+  };
+}
+
+/** The example Alibaba Cloud estate (which has findings) moved to another account and region. */
+function aliEstateIn(account: string, region: string): AlibabaInventoryData {
+  const example = exampleAlibabaEstate();
+  return JSON.parse(JSON.stringify(example).split(example.account).join(account).split(example.region).join(region)) as AlibabaInventoryData;
+}
+
+/** One queue message as the MNS trigger's event stream delivers it (CloudEvents). */
+function mnsEvent(body: string, n: number): Record<string, unknown> {
+  return {
+    id: `a1b2c3d4-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    source: 'MNS-apigw-auditor-worker-jobs',
+    specversion: '1.0',
+    type: MNS_MESSAGE_EVENT_TYPE,
+    datacontenttype: 'application/json; charset=utf-8',
+    subject: `acs:mns:${ALI_REGION}:${RD_MANAGEMENT}:queues/${JOB_QUEUE}`,
+    time: '2026-11-21T12:00:01.000Z',
+    aliyunaccountid: RD_MANAGEMENT,
+    data: { requestId: `606EA3074344430D4C81${String(n).padStart(4, '0')}`, messageId: `C6DB60D1574661357FA2272774${String(n).padStart(6, '0')}`, messageBody: body },
+  };
+}
+
+const FC_FANOUT_TICK = { triggerTime: '2026-11-21T12:00:00Z', triggerName: 'fanout', payload: '{"mode":"fanout"}' };
+
+interface FcFanoutSetup {
+  scope: Scope;
+  hooks?: HookMode;
+  fleet?: Partial<FakeAlibabaFleetOptions>;
+  /** Where the dispatcher sends jobs; default the loopback MNS. */
+  jobEndpoint?: string;
+  /** The OSS state bucket accepts the context's credentials (default) or another secret. */
+  ossRefuses?: boolean;
+}
+
+/** The FC fan-out: Resource Directory and RAM AssumeRole (fleet fake), the MNS job queue, OSS state, sinks. */
+async function fcFanout(setup: FcFanoutSetup) {
+  const { scope } = setup;
+  const fleet = await startFakeAlibabaFleet({
+    estates: [aliEstateIn(RD_READABLE, ALI_REGION), aliEstateIn(RD_DENIED, ALI_REGION)],
+    callerAccount: RD_MANAGEMENT,
+    credentials: FC_CREDENTIALS,
+    deniedAssume: [RD_DENIED],
+    resourceDirectory: {
+      managementAccount: RD_MANAGEMENT,
+      accounts: [
+        { id: RD_READABLE, displayName: 'payments', status: 'CreateSuccess' },
+        { id: RD_JOINING, displayName: 'joining', status: 'PromoteVerifying' },
+        { id: RD_DENIED, displayName: 'locked-down', status: 'InviteSuccess' },
+      ],
+    },
+    latencyMs: 0,
+    ...setup.fleet,
+  });
+  scope.defer(() => fleet.close());
+  const jobs = await startFakeMns({ ...FC_CREDENTIALS, queues: [JOB_QUEUE] });
+  scope.defer(() => jobs.close());
+  const hooks = await startHooks(scope, setup.hooks ?? 'ok');
+  const oss = await startFakeOss({ bucket: 'apigw-state', credentials: setup.ossRefuses ? { ...FC_CREDENTIALS, accessKeySecret: 'the-bucket-wants-another-secret' } : FC_CREDENTIALS });
+  scope.defer(() => oss.stop());
+  const findings = await startFakeMns({ ...FC_CREDENTIALS, queues: ['apigw-findings'], ...(setup.hooks === 'echo' ? { callFaults: ['server-error', 'server-error', 'server-error', 'server-error', 'server-error'] } : {}) });
+  scope.defer(() => findings.close());
+  const env = setProcessEnv(scope, { ...ALI_CREDENTIAL_ENV, ALIBABA_CLOUD_ENDPOINT_URL: fleet.url, ...hookEnv(hooks) });
+  const config = [
+    'targets:',
+    '  - provider: alibaba',
+    `    regions: [${ALI_REGION}]`,
+    `    resourceDirectory: { roleName: ${DEFAULT_FLEET_ROLE_NAME} }`,
+    `state: { type: oss, bucket: apigw-state, endpoint: "${oss.endpoint}" }`,
+    'sinks:',
+    ...CHAT_SINKS_YAML,
+    `  - { type: mns, endpoint: "${findings.url}", queue: apigw-findings }`,
+  ].join('\n');
+  const functionEnv = { ...env, APIGW_AUDIT_CONFIG: config, APIGW_AUDIT_JOB_QUEUE: JOB_QUEUE, APIGW_AUDIT_MNS_ENDPOINT: setup.jobEndpoint ?? jobs.url };
+  const logs: string[] = [];
+  const base = defaultFanoutRuntime(functionEnv);
+  const runtime: FanoutRuntime = {
+    ...base,
+    // The defaults, signed with the context's credentials; retries without waiting.
+    jobQueue: (target, context) => new MnsQueueClient({ ...target, credentials: functionComputeCredentials(() => context), runtime: testClock() }),
+    collectOptions: (context) => ({ ...base.collectOptions!(context), alibaba: { sleep: async () => undefined } }),
+    audit: (context) => {
+      const credentials = functionComputeCredentials(() => context);
+      return { state: { alibabaCredentials: credentials }, sinks: { mnsCredentials: credentials, runtime: testClock() } };
+    },
+    writeLog: (line) => logs.push(line),
+  };
+  const context = (): FcContext => ({ requestId: `fc-${randomUUID()}`, region: ALI_REGION, accountId: RD_MANAGEMENT, credentials: { ...FC_CREDENTIALS }, function: { name: 'apigw-auditor-fanout' } });
+  const worker = createFcWorkerHandler(runtime);
+  /** Every job message on the queue, each pushed to the worker as its own event (batch size 1). */
+  const work = async (): Promise<Captured[]> => {
+    const out: Captured[] = [];
+    for (const [i, body] of (jobs.messages.get(JOB_QUEUE) ?? []).entries()) out.push(...(await invoke(`fc worker #${i}`, () => worker(asBuffer([mnsEvent(body, i + 1)]), context()), logs)));
+    return out;
+  };
+  return {
+    fleet,
+    runtime,
+    logs,
+    context,
+    worker,
+    work,
+    jobBodies: () => jobs.messages.get(JOB_QUEUE) ?? [],
+    outputs: (): Captured[] => [
+      ...(jobs.messages.get(JOB_QUEUE) ?? []).map((m, i) => jobMessage(`MNS job message #${i}`, m, 'alibaba')),
+      ...[...oss.objects].map(([key, o]) => ({ where: `OSS object ${key}`, text: o.body })),
+      ...[...findings.messages.values()].flat().map((m) => ({ where: 'MNS findings message', text: m })),
+      ...hooks.bodies(),
+    ],
+  };
 }
 
 let dynalite: Dynalite;
@@ -1043,6 +1378,206 @@ const SURFACES: Surface[] = [
       return out;
     },
   },
+
+  // --- Lambda fan-out: dispatch (Organizations → SQS job queue) and worker (SQS → AssumeRole → scan) --
+  {
+    name: 'lambda dispatch → SQS job queue → worker: Organizations ListAccounts, AssumeRole issuing session credentials, one member refusing (AccessDenied), DynamoDB state, every sink answering',
+    run: async (scope) => {
+      const t = await awsFanout({ scope });
+      const issuedBefore = ISSUED.aws;
+      const dispatch = createLambdaDispatchHandler(t.dispatchRuntime()) as unknown as LambdaHandler;
+      const dispatched = await invoke('dispatch', () => dispatch(scheduledEvent, lambdaContext('dispatch')), t.dispatchLogs);
+      expect(String(dispatched[0]!.text)).toContain('"status":"dispatched"');
+      const worked = await t.work();
+      // Not vacuous: sessions were issued (and planted), a member refused, findings were recorded.
+      expect(ISSUED.aws).toBeGreaterThan(issuedBefore);
+      expect(t.fleet.assumedByAccount[ORG_READABLE]).toBeGreaterThan(0);
+      expect(t.workerLogs.join('\n')).toContain('job not audited');
+      expect(t.workerLogs.join('\n')).toContain('job finished');
+      const outputs = await t.outputs();
+      expect(outputs.filter((o) => o.where.startsWith('SQS job message'))).toHaveLength(6);
+      return [...dispatched, ...worked, ...outputs];
+    },
+  },
+  {
+    name: 'lambda worker: sinks failing with error bodies quoting the URL, AssumeRole refused, malformed job messages carrying secrets, not an SQS event, the state table missing',
+    run: async (scope) => {
+      const t = await awsFanout({ scope, hooks: 'echo' });
+      const job = (account: string, dispatchId: string): ScanJob => ({ v: 1, provider: 'aws', account, region: 'us-east-1', roleArn: `arn:aws:iam::${account}:role/${ORG_ROLE}`, dispatchId });
+      const foreign = foreignBodies(S.awsSecret, S.awsToken, 'aws', ORG_READABLE, 'us-east-1');
+      const records = [sqsRecord('m-readable', JSON.stringify(job(ORG_READABLE, 'sinks-failing'))), sqsRecord('m-denied', JSON.stringify(job(ORG_DENIED, 'sinks-failing'))), ...foreign.map((body, i) => sqsRecord(`m-foreign-${i}`, body))];
+      const captured = [
+        ...(await invoke('worker (batch)', () => t.worker({ Records: records }, lambdaContext('worker')), t.workerLogs)),
+        ...(await invoke('worker (not an SQS event)', () => t.worker({ Records: S.awsSecret, token: S.awsToken }, lambdaContext('worker')), t.workerLogs)),
+      ];
+      const logs = t.workerLogs.join('\n');
+      expect(logs).toMatch(/deliver:(slack|webhook).*HTTP 500/);
+      expect(logs).toContain('job not audited');
+      expect(logs).toContain('job message rejected');
+      const noTable = await awsFanout({ scope, table: false });
+      captured.push(...(await invoke('worker (state table missing)', () => noTable.worker({ Records: [sqsRecord('m-no-table', JSON.stringify(job(ORG_READABLE, 'no-table')))] }, lambdaContext('worker')), noTable.workerLogs)));
+      expect(noTable.workerLogs.join('\n')).toContain('job failed');
+      return [...captured, ...(await t.outputs()), ...(await noTable.outputs())];
+    },
+  },
+  {
+    name: 'lambda dispatch: Organizations refused (not the management account), the SQS job queue failing (5xx and AccessDenied quoting the request), malformed requests',
+    run: async (scope) => {
+      const refused = await awsFanout({ scope, fleet: { callerAccount: ORG_READABLE } });
+      const captured = await invoke('dispatch (Organizations refused)', () => (createLambdaDispatchHandler(refused.dispatchRuntime()) as unknown as LambdaHandler)(scheduledEvent, lambdaContext('dispatch')), refused.dispatchLogs);
+      expect(refused.dispatchLogs.join('\n')).toContain('organizations');
+      const t = await awsFanout({ scope });
+      const awsCredentials = { accessKeyId: S.awsKeyId, secretAccessKey: S.awsSecret, sessionToken: S.awsToken };
+      const received: ReceivedRequest[] = [];
+      for (const status of [500, 403] as const) {
+        const echo = await startEchoingQueue(scope, 'sqs', status);
+        const url = new URL(echo.url);
+        const runtime = t.dispatchRuntime({
+          env: { ...t.env, APIGW_AUDIT_JOB_QUEUE_URL: echo.url },
+          sqs: new SQSClient({ region: 'us-east-1', endpoint: url.origin, credentials: awsCredentials, maxAttempts: 2 }),
+        });
+        captured.push(...(await invoke(`dispatch (job queue ${status})`, () => (createLambdaDispatchHandler(runtime) as unknown as LambdaHandler)(scheduledEvent, lambdaContext('dispatch')), t.dispatchLogs)));
+        received.push(...echo.received);
+      }
+      expect(received.length).toBeGreaterThan(0);
+      const dispatch = createLambdaDispatchHandler(t.dispatchRuntime()) as unknown as LambdaHandler;
+      captured.push(
+        ...(await invoke('dispatch (bad region)', () => dispatch({ regions: ['us-east-1', S.awsToken] }, lambdaContext('dispatch')), t.dispatchLogs)),
+        ...(await invoke('dispatch (unknown field)', () => dispatch({ regions: ['us-east-1'], credentials: S.awsSecret }, lambdaContext('dispatch')), t.dispatchLogs)),
+        ...(await invoke('dispatch (not an object)', () => dispatch(S.awsSecret, lambdaContext('dispatch')), t.dispatchLogs)),
+      );
+      return [...captured, ...(await refused.outputs()), ...(await t.outputs())];
+    },
+  },
+
+  // --- Function Compute fan-out: dispatch (Resource Directory → MNS) and worker (MNS → AssumeRole) --
+  {
+    name: 'fc fanout dispatch → MNS job queue → worker: Resource Directory ListAccounts, RAM AssumeRole issuing session credentials, one member refusing (NoPermission), OSS state, MNS and chat sinks answering',
+    run: async (scope) => {
+      const t = await fcFanout({ scope });
+      const issuedBefore = ISSUED.alibaba;
+      const dispatched = await invoke('fc dispatch', () => createFcDispatchHandler(t.runtime)(asBuffer(FC_FANOUT_TICK), t.context()), t.logs);
+      expect(String(dispatched[0]!.text)).toContain('"status":"dispatched"');
+      expect(t.jobBodies()).toHaveLength(2);
+      const worked = await t.work();
+      expect(ISSUED.alibaba).toBeGreaterThan(issuedBefore);
+      expect(t.fleet.assumeRoleCalls.map((c) => c.outcome).sort()).toEqual(['NoPermission', 'issued']);
+      expect(t.logs.join('\n')).toContain('job finished');
+      expect(t.logs.join('\n')).toContain('job not audited');
+      return [...dispatched, ...worked, ...t.outputs()];
+    },
+  },
+  {
+    name: 'fc fanout worker: sinks failing with error bodies quoting the URL, OSS refusing the signature, malformed MNS job messages carrying secrets',
+    run: async (scope) => {
+      const t = await fcFanout({ scope, hooks: 'echo' });
+      const captured = [...(await invoke('fc dispatch', () => createFcDispatchHandler(t.runtime)(asBuffer(FC_FANOUT_TICK), t.context()), t.logs)), ...(await t.work())];
+      expect(t.logs.join('\n')).toMatch(/deliver:(slack|webhook).*HTTP 500/);
+      const foreign = foreignBodies(S.fcSecret, S.fcToken, 'alibaba', RD_READABLE, ALI_REGION);
+      captured.push(
+        ...(await invoke('fc worker (malformed messages)', () => t.worker(asBuffer(foreign.map((body, i) => mnsEvent(body, 100 + i))), t.context()), t.logs)),
+        ...(await invoke('fc worker (not an event)', () => t.worker(Buffer.from(`{"messageBody":"${S.fcSecret}"`), t.context()), t.logs)),
+        ...(await invoke('fc worker (wrong event type)', () => t.worker(asBuffer([{ ...mnsEvent('{}', 200), type: S.fcToken }]), t.context()), t.logs)),
+      );
+      const refusing = await fcFanout({ scope, ossRefuses: true });
+      const job: ScanJob = { v: 1, provider: 'alibaba', account: RD_READABLE, region: ALI_REGION, roleArn: `acs:ram::${RD_READABLE}:role/${DEFAULT_FLEET_ROLE_NAME}`, dispatchId: 'oss-refuses' };
+      captured.push(...(await invoke('fc worker (OSS refusing)', () => refusing.worker(asBuffer([mnsEvent(JSON.stringify(job), 300)]), refusing.context()), refusing.logs)));
+      return [...captured, ...t.outputs(), ...refusing.outputs()];
+    },
+  },
+  {
+    name: 'fc fanout dispatch: ResourceManager ListAccounts refused, the MNS job queue failing with error bodies echoing the request (5xx, SignatureDoesNotMatch), a missing queue, malformed payloads',
+    run: async (scope) => {
+      const refused = await fcFanout({ scope, fleet: { faults: [{ operation: 'resourcemanager:ListAccounts', kind: 'forbidden' }] } });
+      const captured = await invoke('fc dispatch (ListAccounts refused)', () => createFcDispatchHandler(refused.runtime)(asBuffer(FC_FANOUT_TICK), refused.context()), refused.logs);
+      expect(refused.fleet.calls['resourcemanager:ListAccounts']).toBeGreaterThan(0);
+      const noDirectory = await fcFanout({ scope, fleet: { resourceDirectory: undefined } as Partial<FakeAlibabaFleetOptions> });
+      delete (noDirectory.runtime as { listMembers?: unknown }).listMembers;
+      const bare = { ...noDirectory.runtime, listMembers: defaultFanoutRuntime(noDirectory.runtime.env).listMembers! };
+      captured.push(...(await invoke('fc dispatch (no resource directory)', () => createFcDispatchHandler(bare)(asBuffer(FC_FANOUT_TICK), noDirectory.context()), noDirectory.logs)));
+      const received: ReceivedRequest[] = [];
+      for (const status of [500, 403] as const) {
+        const echo = await startEchoingQueue(scope, 'mns', status);
+        const t = await fcFanout({ scope, jobEndpoint: echo.url });
+        captured.push(...(await invoke(`fc dispatch (job queue ${status})`, () => createFcDispatchHandler(t.runtime)(asBuffer(FC_FANOUT_TICK), t.context()), t.logs)));
+        received.push(...echo.received);
+        captured.push(...t.outputs());
+      }
+      expect(received.length).toBeGreaterThan(0);
+      const t = await fcFanout({ scope });
+      const missing = { ...t.runtime, env: { ...t.runtime.env, APIGW_AUDIT_JOB_QUEUE: 'no-such-queue' } };
+      const badEndpoint = { ...t.runtime, env: { ...t.runtime.env, APIGW_AUDIT_MNS_ENDPOINT: `https://user:${S.fcSecret}@mns.example/` } };
+      captured.push(
+        ...(await invoke('fc dispatch (missing queue)', () => createFcDispatchHandler(missing)(asBuffer(FC_FANOUT_TICK), t.context()), t.logs)),
+        ...(await invoke('fc dispatch (endpoint with credentials)', () => createFcDispatchHandler(badEndpoint)(asBuffer(FC_FANOUT_TICK), t.context()), t.logs)),
+        ...(await invoke('fc dispatch (bad payload)', () => createFcDispatchHandler(t.runtime)(asBuffer({ ...FC_FANOUT_TICK, payload: `{"mode":"fanout","regions":["${S.fcToken}"]}` }), t.context()), t.logs)),
+        ...(await invoke('fc dispatch (not JSON)', () => createFcDispatchHandler(t.runtime)(Buffer.from(`tick ${S.fcSecret}`), t.context()), t.logs)),
+      );
+      return [...captured, ...refused.outputs(), ...noDirectory.outputs(), ...t.outputs()];
+    },
+  },
+
+  // --- CLI: scan of an organisation / resource directory (in-process fan-out) -----------------------
+  {
+    name: 'cli scan --config targets[].organization --concurrency 3: AssumeRole issuing session credentials, one member refused (AccessDenied), file state, sinks answering; Organizations refused',
+    run: async (scope) => {
+      const dir = freshDir('cli-org');
+      const fleet = await startFakeAwsFleet({
+        estates: [ORG_MANAGEMENT, ORG_READABLE].flatMap((account) => ORG_REGIONS.map((region) => rehomed(exampleAwsEstate(), account, region))),
+        callerAccount: ORG_MANAGEMENT,
+        deniedAssume: [ORG_DENIED],
+        organization: { managementAccount: ORG_MANAGEMENT, accounts: [{ id: ORG_READABLE, name: 'prod' }, { id: ORG_DENIED, name: 'locked' }, { id: ORG_SUSPENDED, name: 'old', state: 'SUSPENDED' }] },
+        latencyMs: 0,
+      });
+      scope.defer(() => fleet.close());
+      const notManagement = await startFakeAwsFleet({ estates: [rehomed(exampleAwsEstate(), ORG_READABLE, 'us-east-1')], callerAccount: ORG_READABLE, organization: { managementAccount: ORG_MANAGEMENT, accounts: [{ id: ORG_READABLE, name: 'prod' }] }, latencyMs: 0 });
+      scope.defer(() => notManagement.close());
+      const hooks = await startHooks(scope, 'ok');
+      const queues = await startQueues(scope, ALI_CREDENTIALS);
+      const targets = ['targets:', '  - provider: aws', `    regions: [${ORG_REGIONS.join(', ')}]`, `    organization: { roleName: ${ORG_ROLE} }`];
+      const config = writeConfig(dir, [...targets, `state: { type: file, path: ${join(dir, 'state.json')} }`, 'sinks:', ...CHAT_SINKS_YAML, ...queues.yaml]);
+      const issuedBefore = ISSUED.aws;
+      const env = setProcessEnv(scope, { ...AWS_CREDENTIAL_ENV, ...ALI_CREDENTIAL_ENV, AWS_ENDPOINT_URL: fleet.url, ...queues.env, ...hookEnv(hooks) });
+      const argv = ['scan', '--provider', 'aws', '--config', config, '--concurrency', '3'];
+      const captured = [...(await cli([...argv, '--format', 'json', '--output', join(dir, 'findings.json'), '--report', join(dir, 'report.html')], env)), ...(await cli([...argv, '--format', 'table'], env, true))];
+      expect(String(captured[1]!.text)).toMatch(/not audited: aws 100000000002 .*sts:AssumeRole: AccessDenied/);
+      expect(ISSUED.aws).toBeGreaterThan(issuedBefore);
+      const refusedEnv = setProcessEnv(scope, { ...AWS_CREDENTIAL_ENV, AWS_ENDPOINT_URL: notManagement.url });
+      captured.push(...(await cli(['scan', '--provider', 'aws', '--config', writeConfig(freshDir('cli-org-refused'), targets), '--format', 'json'], refusedEnv)));
+      expect(String(captured[captured.length - 1]!.text)).toContain('organizations:ListAccounts');
+      return [...captured, ...filesUnder(dir), ...hooks.bodies(), ...queues.bodies()];
+    },
+  },
+  {
+    name: 'cli scan --config targets[].resourceDirectory --concurrency 2: RAM AssumeRole issuing session credentials, one member refused (NoPermission), OSS state; ListAccounts refused',
+    run: async (scope) => {
+      const dir = freshDir('cli-rd');
+      const fleetOptions = {
+        estates: [aliEstateIn(RD_READABLE, ALI_REGION), aliEstateIn(RD_DENIED, ALI_REGION)],
+        callerAccount: RD_MANAGEMENT,
+        credentials: ALI_CREDENTIALS,
+        deniedAssume: [RD_DENIED],
+        resourceDirectory: { managementAccount: RD_MANAGEMENT, accounts: [{ id: RD_READABLE, displayName: 'payments', status: 'CreateSuccess' as const }, { id: RD_DENIED, displayName: 'locked-down', status: 'InviteSuccess' as const }] },
+        latencyMs: 0,
+      };
+      const fleet = await startFakeAlibabaFleet(fleetOptions);
+      scope.defer(() => fleet.close());
+      const refusing = await startFakeAlibabaFleet({ ...fleetOptions, faults: [{ operation: 'resourcemanager:ListAccounts', kind: 'forbidden' }] });
+      scope.defer(() => refusing.close());
+      const oss = await startFakeOss({ bucket: 'apigw-state', credentials: ALI_CREDENTIALS });
+      scope.defer(() => oss.stop());
+      const targets = ['targets:', '  - provider: alibaba', `    regions: [${ALI_REGION}]`, `    resourceDirectory: { roleName: ${DEFAULT_FLEET_ROLE_NAME} }`];
+      const config = writeConfig(dir, [...targets, `state: { type: oss, bucket: apigw-state, endpoint: "${oss.endpoint}" }`]);
+      const issuedBefore = ISSUED.alibaba;
+      const env = setProcessEnv(scope, { ...ALI_CREDENTIAL_ENV, ALIBABA_CLOUD_ENDPOINT_URL: fleet.url });
+      const captured = await cli(['scan', '--provider', 'alibaba', '--config', config, '--concurrency', '2', '--format', 'json', '--output', join(dir, 'findings.json')], env);
+      expect(String(captured[1]!.text)).toContain('NoPermission');
+      expect(ISSUED.alibaba).toBeGreaterThan(issuedBefore);
+      const refusedEnv = setProcessEnv(scope, { ...ALI_CREDENTIAL_ENV, ALIBABA_CLOUD_ENDPOINT_URL: refusing.url });
+      captured.push(...(await cli(['scan', '--provider', 'alibaba', '--config', writeConfig(freshDir('cli-rd-refused'), targets), '--format', 'json'], refusedEnv)));
+      return [...captured, ...filesUnder(dir), ...[...oss.objects].map(([key, o]) => ({ where: `OSS object ${key}`, text: o.body }))];
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1078,7 +1613,7 @@ describe('no secret in any output, log, error, file, state or message', () => {
 
   it('covers every CLI command, format and handler', () => {
     const names = SURFACES.map((s) => s.name).join('\n');
-    for (const needle of ['cli rules', 'cli explain', 'scan --snapshot', 'collect', 'preflight', '--provider aws', '--provider alibaba', 'bin/apigw-audit.js', 'scheduledScan', 'onChange', 'invoke', 'function URL', 'fc timer', 'ActionTrail', 'fc eventbridge', 'fc http', 'AssumeRole', 'SQS', 'MNS', 'Security Hub']) {
+    for (const needle of ['cli rules', 'cli explain', 'scan --snapshot', 'collect', 'preflight', '--provider aws', '--provider alibaba', 'bin/apigw-audit.js', 'scheduledScan', 'onChange', 'invoke', 'function URL', 'fc timer', 'ActionTrail', 'fc eventbridge', 'fc http', 'AssumeRole', 'SQS', 'MNS', 'Security Hub', 'lambda dispatch', 'lambda worker', 'fc fanout dispatch', 'fc fanout worker', 'targets[].organization', 'targets[].resourceDirectory', '--concurrency']) {
       expect(names).toContain(needle);
     }
     for (const format of FORMATS) expect(names).toContain(`--format ${format}`);

@@ -1,4 +1,5 @@
 /** Sink building blocks: retries, redaction, signatures, queue messages, digests, secrets, the factory and deliverAll. */
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { configSchema } from '../../lib/config/schema';
@@ -346,4 +347,27 @@ test('queue JSON escapes the two characters SQS refuses and still parses back to
   const { body } = queueMessageBody(n, SCAN.id, 1_048_576);
   expect(body).not.toMatch(/[\uFFFE\uFFFF]/);
   expect((JSON.parse(body) as QueueMessageBody).finding.title).toBe('odd \uFFFE and \uFFFF characters');
+});
+
+describe('a sink object holds its secrets privately', () => {
+  it('printing or serializing any sink shows no webhook URL, path token or signing secret', async () => {
+    const token = 'T0KEN-inspect-9f8e7d6c5b4a';
+    const secret = 'SIGNING-inspect-1a2b3c4d5e6f';
+    const resolve = async (value: unknown) => (typeof value === 'string' ? value : String((value as { env: string }).env));
+    const sinks = await createSinks(
+      [
+        { type: 'slack', url: `https://hooks.slack.com/services/${token}` },
+        { type: 'teams', url: `https://example.webhook.office.com/workflows/${token}?sig=${token}` },
+        { type: 'dingtalk', url: `https://oapi.dingtalk.com/robot/send?access_token=${token}`, secret },
+        { type: 'feishu', url: `https://open.feishu.cn/open-apis/bot/v2/hook/${token}`, secret },
+        { type: 'webhook', url: `https://hooks.example.com/${token}`, secret },
+      ],
+      resolve,
+    );
+    expect(sinks).toHaveLength(5);
+    for (const sink of sinks) {
+      const shown = `${JSON.stringify(sink)}\n${inspect(sink, { depth: 10, showHidden: true })}`;
+      expect({ sink: sink.name, token: shown.includes(token), secret: shown.includes(secret) }).toEqual({ sink: sink.name, token: false, secret: false });
+    }
+  });
 });

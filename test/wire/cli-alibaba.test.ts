@@ -189,3 +189,33 @@ describe('apigw-audit preflight', () => {
     expect(io.out()).toContain('ALI-PREFLIGHT-CIDR');
   });
 });
+
+describe('an account named in the configuration', () => {
+  it('files a region whose sts:GetCallerIdentity is denied under the configured account: earlier findings stay open, none lost or resolved', async () => {
+    const state = join(dir, 'configured-account-state.json');
+    const config = join(dir, 'configured-account.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ targets: [{ provider: 'alibaba', regions: ['cn-hangzhou'], accounts: [{ id: '1234567890123456' }] }], state: { type: 'file', path: state } }),
+    );
+    await startFake();
+    const first = captureIo();
+    expect(await main(['scan', '--provider', 'alibaba', '--config', config, '--format', 'json'], first)).toBe(1);
+    const before = (JSON.parse(first.out()) as FindingsDocument).findings;
+    expect(before.length).toBeGreaterThan(0);
+    await fake!.close();
+
+    await startFake(exampleAlibabaEstate(), { faults: [{ operation: 'sts:GetCallerIdentity', kind: 'forbidden' }] });
+    const second = captureIo();
+    expect(await main(['scan', '--provider', 'alibaba', '--config', config, '--format', 'json'], second)).toBe(3);
+    const after = JSON.parse(second.out()) as FindingsDocument;
+    expect(after.scan.targets).toEqual([{ provider: 'alibaba', account: '1234567890123456', region: 'cn-hangzhou' }]);
+    const carried = after.findings.filter((f) => f.ruleId !== 'AUDIT-INCOMPLETE');
+    expect(carried.map((f) => f.fingerprint).sort()).toEqual(before.map((f) => f.fingerprint).sort());
+    expect(carried.every((f) => f.status === 'open')).toBe(true);
+    expect(after.findings.find((f) => f.ruleId === 'AUDIT-INCOMPLETE')?.resource.id).toBe('sts:GetCallerIdentity');
+    expect(second.err()).toContain('sts:GetCallerIdentity');
+    expect(second.err()).not.toContain('state not updated');
+  });
+});
+

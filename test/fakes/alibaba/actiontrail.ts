@@ -11,7 +11,7 @@
  */
 
 import type { AliEstateView } from './estate-view';
-import { type OperationSpec, type Params, aliErrors } from './protocol';
+import { type OperationSpec, type Params, type ProductSpec, aliErrors } from './protocol';
 
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const KEYS: Record<string, string> = { servicename: 'serviceName', eventname: 'eventName', eventrw: 'eventRW', eventid: 'eventId' };
@@ -72,5 +72,16 @@ export function actionTrailOperations(events: (view: AliEstateView) => Array<Rec
         };
       },
     },
+  };
+}
+
+/** ActionTrail as a product of the fakes, serving `LookupEvents` over `events` (see actionTrailOperations). */
+export function actionTrailProduct(version: string, events: (view: AliEstateView) => Array<Record<string, unknown>>): ProductSpec {
+  return {
+    product: 'actiontrail',
+    popCode: 'Actiontrail',
+    version,
+    host: (r) => `actiontrail.${r}.aliyuncs.com`,
+    operations: actionTrailOperations(events),
   };
 }

@@ -1,9 +1,10 @@
 /**
- * The request pipeline of the fleet fake (`startFakeAlibabaFleet`, many accounts × regions). One
- * HTTP port serves every product; a request is routed by `Version` + `Action`, authenticated with
- * the key pair its `AccessKeyId` names, attributed to that key's account and to a region, then
- * answered from the (account, region) view. Wire behaviour (signature v1, token, timestamp window,
- * nonce replay, error envelopes, fault kinds) is the one `startFakeAlibaba` has.
+ * The request pipeline of both Alibaba fakes (`startFakeAlibaba`: one estate whose key pair is its
+ * account; `startFakeAlibabaFleet`: many accounts × regions). One HTTP port serves every product;
+ * a request is routed by `Version` + `Action`, authenticated with the key pair its `AccessKeyId`
+ * names, attributed to that key's account and to a region, then answered from the (account,
+ * region) view. Wire behaviour: signature v1, STS token, 15-minute Timestamp window, nonce replay,
+ * POP error envelopes, fault kinds.
  *
  * Order of checks: Action/Version routing (unknown ones are answered without looking at the
  * signature), signature and token (and the expiry of issued keys), nonce, region outage (regional
@@ -12,11 +13,10 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage } from 'node:http';
 
-import { listenOnLoopback, readBody, sendOutcome } from '../http-reply';
-import { ALI_API_VERSIONS, type FakeAliFault } from './server';
+import { type LoopbackFake, serveOnLoopback } from '../http-reply';
+import { FaultBook, type ThrottleSpec, TokenBuckets } from '../request-limits';
 import { cloudApiOperations } from './cloudapi';
 import { ecsOperations } from './ecs';
 import type { AliEstateView } from './estate-view';
@@ -41,18 +41,45 @@ import { slbOperations } from './slb';
 import { stsOperations } from './sts';
 import { vpcOperations } from './vpc';
 
+export type { ThrottleSpec } from '../request-limits';
+
+export interface FakeAliFault {
+  /** `<product>:<Action>` as in lib/inventory/alibaba-operations.ts (`apigateway:DescribeInstances`, `ecs:DescribeSecurityGroupAttribute`, `slb:DescribeLoadBalancerListeners`, …). */
+  operation: string;
+  /**
+   * throttle: Throttling.User (400); forbidden: Forbidden.RAM (403); server-error: ServiceUnavailable (503);
+   * malformed: HTTP 200 with a truncated (non-JSON) body; missing-fields: HTTP 200 JSON without the
+   * response's list member (`Instances`, `Permissions`, …); reset: the socket is destroyed;
+   * timeout: the request is never answered.
+   */
+  kind: 'throttle' | 'forbidden' | 'server-error' | 'malformed' | 'missing-fields' | 'reset' | 'timeout';
+  /** How many matching requests fail before it stops (default: every one). */
+  times?: number;
+  /** Only requests whose parameters satisfy this fail (e.g. one SecurityGroupId). */
+  match?: (params: Record<string, string>) => boolean;
+}
+
 /** A fault limited to one account and/or one region (the fleet's faults). */
 export interface ScopedAliFault extends FakeAliFault {
   account?: string;
   region?: string;
 }
 
-export interface ThrottleSpec {
-  ratePerSecond: number;
-  burst: number;
-}
+export const DEFAULT_FAKE_ALI_CREDENTIALS = { accessKeyId: 'LTAIfaketest', accessKeySecret: 'fake-secret-0000' } as const;
 
-/** The products served with their stock operations (ActionTrail, AssumeRole and ResourceManager are added by the fleet). */
+/** The `apiVersion` to give pop-core for each product. */
+export const ALI_API_VERSIONS: Record<AliProduct, string> = {
+  apigateway: '2016-07-14',
+  ecs: '2014-05-26',
+  vpc: '2016-04-28',
+  slb: '2014-05-15',
+  sts: '2015-04-01',
+  actiontrail: '2020-07-06',
+  /** Served by startFakeAlibabaFleet only (./fleet.ts). */
+  resourcemanager: '2020-03-31',
+};
+
+/** The products served with their stock operations (ActionTrail is added by each fake; AssumeRole and ResourceManager by the fleet). */
 export const BASE_PRODUCTS: readonly ProductSpec[] = [
   { product: 'apigateway', popCode: 'CloudAPI', version: ALI_API_VERSIONS.apigateway, host: (r) => `apigateway.${r}.aliyuncs.com`, operations: cloudApiOperations },
   { product: 'ecs', popCode: 'Ecs', version: ALI_API_VERSIONS.ecs, host: (r) => `ecs.${r}.aliyuncs.com`, operations: ecsOperations },
@@ -78,6 +105,12 @@ export interface AliKey {
   session?: CallerContext['session'];
   /** Epoch ms after which an issued key is refused (InvalidSecurityToken.Expired). */
   expiresAt?: number;
+}
+
+/** A configured key pair (DEFAULT_FAKE_ALI_CREDENTIALS when none is given), belonging to `account`. */
+export function baseKey(credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string } | undefined, account: string): AliKey {
+  const { accessKeyId, accessKeySecret, securityToken }: { accessKeyId: string; accessKeySecret: string; securityToken?: string } = credentials ?? DEFAULT_FAKE_ALI_CREDENTIALS;
+  return { accessKeyId, accessKeySecret, account, ...(securityToken !== undefined ? { securityToken } : {}) };
 }
 
 interface Routed {
@@ -114,27 +147,6 @@ function route(params: Params, products: ReadonlyMap<string, ProductSpec>): Rout
   const spec = Object.prototype.hasOwnProperty.call(product.operations, action) ? product.operations[action] : undefined;
   if (!spec) return unrouted(operation, aliErrors.unknownAction(), product);
   return { operation, action, product, params, input, spec };
-}
-
-class TokenBucket {
-  private tokens: number;
-  private last = performance.now();
-
-  constructor(
-    private readonly ratePerSecond: number,
-    private readonly burst: number,
-  ) {
-    this.tokens = burst;
-  }
-
-  take(): boolean {
-    const now = performance.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
 }
 
 /**
@@ -245,27 +257,13 @@ export interface EngineConfig {
   onThrottled(account: string): void;
 }
 
-export interface EngineServer {
-  url: string;
-  close(): Promise<void>;
-}
+export type EngineServer = LoopbackFake;
 
 export async function startAliEngine(config: EngineConfig): Promise<EngineServer> {
-  const faults = (config.faults ?? []).map((fault) => ({ fault, remaining: fault.times ?? Infinity }));
-  const buckets = new Map<string, TokenBucket | null>();
+  const faults = new FaultBook<Params, ScopedAliFault>(config.faults);
+  /** Per (account, region, product), made on first use (a full bucket, as at start). */
+  const buckets = new TokenBuckets<AliProduct>(config.throttle);
   const nonces = new NonceCache();
-  const held = new Set<ServerResponse>();
-
-  function bucketFor(account: string, region: string, product: AliProduct): TokenBucket | null {
-    const id = `${account}\u0000${region}\u0000${product}`;
-    let bucket = buckets.get(id);
-    if (bucket === undefined) {
-      const spec = config.throttle?.[product];
-      bucket = spec ? new TokenBucket(spec.ratePerSecond, spec.burst) : null;
-      buckets.set(id, bucket);
-    }
-    return bucket;
-  }
 
   /** The answer to one routed request, or the socket-level behaviour a fault asks for. */
   function answer(routed: Routed, method: string, key: AliKey | undefined, region: string): WireReply | 'reset' | 'timeout' {
@@ -277,21 +275,11 @@ export async function startAliEngine(config: EngineConfig): Promise<EngineServer
       const caller = authenticate(method, routed.params, key, nonces);
       const account = caller.account;
       if (REGIONAL_PRODUCTS.has(product.product) && config.regionDown?.(account, region)) return fail(aliErrors.serviceUnavailable());
-      const bucket = bucketFor(account, region, product.product);
-      if (bucket && !bucket.take()) {
+      if (!buckets.take(account, region, product.product)) {
         config.onThrottled(account);
         return fail(aliErrors.throttled());
       }
-      const active = faults.find(
-        (f) =>
-          f.remaining > 0 &&
-          f.fault.operation === routed.operation &&
-          (f.fault.account === undefined || f.fault.account === account) &&
-          (f.fault.region === undefined || f.fault.region === region) &&
-          (f.fault.match?.(routed.input) ?? true),
-      );
-      if (active) active.remaining--;
-      const kind = active?.fault.kind;
+      const kind = faults.take(routed.operation, account, region, routed.input)?.kind;
       if (kind === 'reset' || kind === 'timeout') return kind;
       if (kind === 'throttle') {
         config.onThrottled(account);
@@ -322,29 +310,13 @@ export async function startAliEngine(config: EngineConfig): Promise<EngineServer
     }
   }
 
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req);
-      const params = requestParams(req, body);
-      const routed = route(params, config.products);
-      const keyId = params['AccessKeyId'];
-      const key = keyId ? config.keyOf(keyId) : undefined;
-      const region = config.regionOf(key, params);
-      config.onRequest({ operation: routed.operation, ...(key ? { account: key.account } : {}), region, params: routed.input });
-      const outcome = answer(routed, req.method ?? 'GET', key, region);
-      if (config.latencyMs) await sleep(config.latencyMs);
-      sendOutcome(req, res, outcome, held);
-    })().catch(() => res.destroy());
-  });
-
-  const url = await listenOnLoopback(server);
-  return {
-    url,
-    close: async () => {
-      for (const res of held) res.destroy();
-      held.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return serveOnLoopback((req, body) => {
+    const params = requestParams(req, body);
+    const routed = route(params, config.products);
+    const keyId = params['AccessKeyId'];
+    const key = keyId ? config.keyOf(keyId) : undefined;
+    const region = config.regionOf(key, params);
+    config.onRequest({ operation: routed.operation, ...(key ? { account: key.account } : {}), region, params: routed.input });
+    return answer(routed, req.method ?? 'GET', key, region);
+  }, config.latencyMs);
 }

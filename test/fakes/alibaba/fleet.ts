@@ -22,13 +22,21 @@
  */
 
 import { type AlibabaInventoryData, emptyAlibabaInventory } from '../../../lib/inventory/model';
-import { actionTrailOperations } from './actiontrail';
-import { type AliKey, type AttributedRequest, BASE_PRODUCTS, type ScopedAliFault, type ThrottleSpec, startAliEngine } from './engine';
+import { actionTrailProduct } from './actiontrail';
+import {
+  ALI_API_VERSIONS,
+  type AliKey,
+  type AttributedRequest,
+  BASE_PRODUCTS,
+  baseKey,
+  type ScopedAliFault,
+  type ThrottleSpec,
+  startAliEngine,
+} from './engine';
 import { AliEstateView } from './estate-view';
 import { type FakeAssumeRoleCall, fleetStsOperations } from './fleet-sts';
 import type { AliProduct, Params, ProductSpec } from './protocol';
 import { type FakeResourceDirectory, resourceManagerProduct } from './resourcemanager';
-import { ALI_API_VERSIONS, DEFAULT_FAKE_ALI_CREDENTIALS } from './server';
 
 export type { FakeAssumeRoleCall } from './fleet-sts';
 export type { FakeResourceDirectory, ResourceDirectoryMember, ResourceDirectoryMemberStatus } from './resourcemanager';
@@ -119,10 +127,8 @@ export async function startFakeAlibabaFleet(options: FakeAlibabaFleetOptions): P
     for (const a of directory.accounts) known.add(a.id);
   }
 
-  const base: { accessKeyId: string; accessKeySecret: string; securityToken?: string } = options.credentials ?? DEFAULT_FAKE_ALI_CREDENTIALS;
-  const keys = new Map<string, AliKey>([
-    [base.accessKeyId, { accessKeyId: base.accessKeyId, accessKeySecret: base.accessKeySecret, account: callerAccount, ...(base.securityToken !== undefined ? { securityToken: base.securityToken } : {}) }],
-  ]);
+  const base = baseKey(options.credentials, callerAccount);
+  const keys = new Map<string, AliKey>([[base.accessKeyId, base]]);
   const views = new Map<string, AliEstateView>();
 
   const calls: Record<string, number> = {};
@@ -158,13 +164,7 @@ export async function startFakeAlibabaFleet(options: FakeAlibabaFleetOptions): P
         record: (call) => assumeRoleCalls.push(call),
       }),
     },
-    {
-      product: 'actiontrail',
-      popCode: 'Actiontrail',
-      version: ALI_API_VERSIONS.actiontrail,
-      host: (r) => `actiontrail.${r}.aliyuncs.com`,
-      operations: actionTrailOperations((view) => actionTrailEvents[view.account] ?? []),
-    },
+    actionTrailProduct(ALI_API_VERSIONS.actiontrail, (view) => actionTrailEvents[view.account] ?? []),
     resourceManagerProduct(ALI_API_VERSIONS.resourcemanager, () => directory),
   ];
 

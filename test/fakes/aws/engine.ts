@@ -12,14 +12,16 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage } from 'node:http';
 
-import { listenOnLoopback, readBody, sendOutcome } from '../http-reply';
+import { serveOnLoopback } from '../http-reply';
+import { FaultBook, type ThrottleSpec, TokenBuckets } from '../request-limits';
 import type { EstateView } from './estate-view';
 import type { Caller, IdentityPlane } from './identity';
 import { type AwsApiFamily, type Params, ServiceError, type WireReply, verifySignature } from './protocol';
 import { type Routed, header, route } from './routing';
+
+export type { ThrottleSpec } from '../request-limits';
 
 export interface FakeFault {
   /** Operation in `<service>:<Operation>` form as in lib/inventory/aws-operations.ts (`ec2:DescribeSecurityGroups`, `apigatewayv2:GetIntegrations`, `apigateway:GetResources`, `elasticloadbalancing:DescribeTargetHealth`, `servicediscovery:ListInstances`, `sts:GetCallerIdentity`; the fleet also serves `sts:AssumeRole` and `organizations:ListAccounts`). */
@@ -35,11 +37,6 @@ export interface FakeFault {
 export interface FleetFault extends FakeFault {
   account?: string;
   region?: string;
-}
-
-export interface ThrottleSpec {
-  ratePerSecond: number;
-  burst: number;
 }
 
 export interface RecordedRequest {
@@ -77,27 +74,6 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-class TokenBucket {
-  private tokens: number;
-  private last = performance.now();
-
-  constructor(
-    private readonly ratePerSecond: number,
-    private readonly burst: number,
-  ) {
-    this.tokens = burst;
-  }
-
-  take(): boolean {
-    const now = performance.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
-
 /** Cuts a body in half: no prefix of a JSON object or XML document is itself well formed. */
 function truncated(reply: WireReply): WireReply {
   return { status: 200, headers: reply.headers, body: reply.body.slice(0, Math.max(1, Math.floor(reply.body.length / 2))) };
@@ -108,21 +84,11 @@ function bump(counts: Record<string, number>, key: string): void {
 }
 
 export async function startEngine(config: EngineConfig): Promise<Engine> {
-  const faults = (config.faults ?? []).map((fault) => ({ fault, remaining: fault.times ?? Infinity }));
-  /** Per `<account>/<region>/<family>`, made on first use (a full bucket, as at start). */
-  const buckets = new Map<string, TokenBucket>();
+  const faults = new FaultBook<Record<string, unknown>, FleetFault>(config.faults);
+  /** Per (account, Region, family), made on first use (a full bucket, as at start). */
+  const buckets = new TokenBuckets<AwsApiFamily>(config.throttle);
   const down = config.regionsDown ?? [];
-  const held = new Set<ServerResponse>();
   const stats: EngineStats = { calls: {}, callsByAccount: {}, throttled: 0, throttledByAccount: {} };
-
-  function takeToken(account: string, region: string, family: AwsApiFamily): boolean {
-    const spec = config.throttle?.[family];
-    if (!spec) return true;
-    const key = `${account}/${region}/${family}`;
-    let bucket = buckets.get(key);
-    if (!bucket) buckets.set(key, (bucket = new TokenBucket(spec.ratePerSecond, spec.burst)));
-    return bucket.take();
-  }
 
   function countThrottled(account: string): void {
     stats.throttled++;
@@ -149,20 +115,11 @@ export async function startEngine(config: EngineConfig): Promise<Engine> {
         bump(stats.callsByAccount, account);
         if (down.some((d) => d.region === region && (d.account === undefined || d.account === account))) return fail(dialect.unavailable());
         if (routed.error) return fail(routed.error);
-        if (!takeToken(account, region, dialect.family)) {
+        if (!buckets.take(account, region, dialect.family)) {
           countThrottled(account);
           return fail(dialect.faultError('throttle', operation, account));
         }
-        const active = faults.find(
-          (f) =>
-            f.remaining > 0 &&
-            f.fault.operation === operation &&
-            (f.fault.account === undefined || f.fault.account === account) &&
-            (f.fault.region === undefined || f.fault.region === region) &&
-            (f.fault.match?.(params) ?? true),
-        );
-        if (active) active.remaining--;
-        const kind = active?.fault.kind;
+        const kind = faults.take(operation, account, region, params)?.kind;
         if (kind === 'reset' || kind === 'timeout') return kind;
         if (kind === 'throttle' || kind === 'access-denied' || kind === 'server-error') {
           if (kind === 'throttle') countThrottled(account);
@@ -180,28 +137,13 @@ export async function startEngine(config: EngineConfig): Promise<Engine> {
     return malformed && typeof reply === 'object' ? truncated(reply) : reply;
   }
 
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req);
-      const routed = route(req, body);
-      bump(stats.calls, routed.operation);
-      const seen: { account?: string; region?: string } = {};
-      const outcome = answer(routed, req, seen);
-      config.onRequest?.({ operation: routed.operation, params: routed.params, ...seen });
-      if (config.latencyMs) await sleep(config.latencyMs);
-      sendOutcome(req, res, outcome, held);
-    })().catch(() => res.destroy());
-  });
-
-  const url = await listenOnLoopback(server);
-  return {
-    url,
-    stats,
-    close: async () => {
-      for (const res of held) res.destroy();
-      held.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const server = await serveOnLoopback((req, body) => {
+    const routed = route(req, body);
+    bump(stats.calls, routed.operation);
+    const seen: { account?: string; region?: string } = {};
+    const outcome = answer(routed, req, seen);
+    config.onRequest?.({ operation: routed.operation, params: routed.params, ...seen });
+    return outcome;
+  }, config.latencyMs);
+  return { ...server, stats };
 }
