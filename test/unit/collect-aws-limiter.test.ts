@@ -39,6 +39,37 @@ function startTimes(limiter: RateLimiter, clock: FakeClock, count: number): numb
 }
 
 describe('RateLimiter', () => {
+  it('halves its rate on a throttling answer (once per second at most), empties the bucket, and recovers additively on successes', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter({ ratePerSecond: 10, burst: 10, concurrency: 100 }, clock);
+    limiter.throttled();
+    limiter.throttled(); // same burst of refusals: counted once
+    expect(limiter.currentRate).toBe(5);
+    expect(limiter.decreases).toBe(1);
+    expect(limiter.throttleSignals).toBe(2);
+    // The bucket was emptied: the next requests wait for tokens at the lowered rate, one at a time.
+    const starts = startTimes(limiter, clock, 3);
+    await clock.advance(1000);
+    expect(starts).toEqual([200, 400, 600]);
+    await clock.advance(1000);
+    limiter.throttled();
+    expect(limiter.currentRate).toBe(2.5);
+    for (let i = 0; i < 10; i++) limiter.succeeded();
+    expect(limiter.currentRate).toBeCloseTo(4.5);
+    for (let i = 0; i < 100; i++) limiter.succeeded();
+    expect(limiter.currentRate).toBe(10);
+  });
+
+  it('never goes below a twentieth of the configured rate', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter({ ratePerSecond: 20, burst: 5, concurrency: 100 }, clock);
+    for (let i = 0; i < 20; i++) {
+      limiter.throttled();
+      await clock.advance(1000);
+    }
+    expect(limiter.currentRate).toBe(1);
+  });
+
   it('lets a burst through at once, then paces at the refill rate', async () => {
     const clock = new FakeClock();
     const limiter = new RateLimiter({ ratePerSecond: 2, burst: 3, concurrency: 100 }, clock);

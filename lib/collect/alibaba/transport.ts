@@ -8,6 +8,8 @@ import type { CallCounter } from '../coverage';
 import type { AlibabaCredentialsProvider } from './credentials';
 import { ALIBABA_PRODUCTS, API_VERSIONS, type AlibabaProduct } from './endpoints';
 import { MalformedResponseError, toAlibabaApiError } from './errors';
+import { errorCode } from '../errors';
+import { isThrottlingCode } from '../rate-limiter';
 import type { AlibabaRateLimiters } from './limits';
 import { createPopClient, type PopClientFactory, type PopRpcClient } from './pop-client';
 import { withRetry, type RetryPolicy } from './retry';
@@ -60,9 +62,14 @@ export class PopTransport {
           // Each attempt waits for its own token; the backoff sleep happens without a slot held.
           const release = await limiter.acquire();
           try {
-            return await client.request(action, body, { method: 'POST', timeout: this.settings.timeoutMs, agent });
+            const answer = await client.request(action, body, { method: 'POST', timeout: this.settings.timeoutMs, agent });
+            limiter.succeeded();
+            return answer;
           } catch (error) {
-            throw toAlibabaApiError(error);
+            const failure = toAlibabaApiError(error);
+            // Throttling.User / Throttling.Api: the account's quota is lower than the pace, so slow down.
+            if (isThrottlingCode(errorCode(failure))) limiter.throttled();
+            throw failure;
           } finally {
             release();
           }

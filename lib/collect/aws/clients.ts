@@ -7,7 +7,8 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { FinalizeRequestMiddleware, MetadataBearer, MiddlewareStack } from '@smithy/types';
-import { acquireAll, type RateLimiter } from '../rate-limiter';
+import { errorCode } from '../errors';
+import { acquireAll, isThrottlingCode, type RateLimiter } from '../rate-limiter';
 import type { AwsRateLimiters } from './limits';
 
 export interface AwsClients {
@@ -71,9 +72,16 @@ export function paceClient<I extends object, O extends MetadataBearer>(
   name: string,
 ): () => void {
   const middleware: FinalizeRequestMiddleware<I, O> = (next, context) => async (args) => {
-    const release = await acquireAll(limitersFor(String(context.commandName ?? '')));
+    const limiters = limitersFor(String(context.commandName ?? ''));
+    const release = await acquireAll(limiters);
     try {
-      return await next(args);
+      const result = await next(args);
+      for (const l of limiters) l.succeeded();
+      return result;
+    } catch (error) {
+      // The quota is lower than the pace, or shared: every limiter this request passed slows down.
+      if (isThrottlingCode(errorCode(error))) for (const l of limiters) l.throttled();
+      throw error;
     } finally {
       release();
     }
