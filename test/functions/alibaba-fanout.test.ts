@@ -5,15 +5,15 @@
  * HTTP — Resource Directory ListAccounts → MNS jobs → worker events → STS AssumeRole per member →
  * collection → OSS state — against the loopback fleet, MNS and OSS fakes.
  */
+import { alibabaEstateFor, captureLog, mnsEvent as queueEvent } from '../helpers/fanout-fixtures';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDispatchHandler, createWorkerHandler, defaultFanoutRuntime, type FanoutRuntime, type JobQueue } from '../../functions/alibaba/fanout';
 import type { FcContext } from '../../functions/alibaba/index';
 import { RetryableAuditError } from '../../functions/shared/failures';
 import type { JobCollection } from '../../lib/fanout/collect-job';
-import { MNS_MESSAGE_EVENT_TYPE, parseDispatchEvent, parseMnsJobEvent } from '../../lib/fanout/fc-events';
+import { parseDispatchEvent, parseMnsJobEvent } from '../../lib/fanout/fc-events';
 import type { ScanJob } from '../../lib/fanout/types';
-import type { AlibabaInventoryData } from '../../lib/inventory/model';
 import { MnsQueueClient } from '../../lib/sinks/mns';
 import { InMemoryStateStore } from '../../lib/state/memory-store';
 import { OssStateStore } from '../../lib/state/oss-store';
@@ -21,7 +21,6 @@ import { startFakeAlibabaFleet, type FakeAlibabaFleet } from '../fakes/alibaba/f
 import { DEFAULT_FAKE_ALI_CREDENTIALS } from '../fakes/alibaba/server';
 import { startFakeOss, type FakeOss } from '../fakes/oss/server';
 import { startFakeMns, type FakeMns } from '../fakes/sinks/mns';
-import { exampleAlibabaEstate } from '../helpers/alibaba-example-estate';
 import { asBuffer } from './fixtures/events';
 
 jest.setTimeout(60_000);
@@ -46,45 +45,11 @@ function job(account: string, region: string, extra: Partial<ScanJob> = {}): Sca
   return { v: 1, provider: 'alibaba', account, region, roleArn: `acs:ram::${account}:role/${ROLE}`, dispatchId: 'fanout@2026-11-21T12:00:00Z', ...extra };
 }
 
-/** One queue message as the MNS trigger's event stream delivers it (CloudEvents push format). */
-function mnsEvent(body: string, n: number, queue = QUEUE): Record<string, unknown> {
-  return {
-    id: `a1b2c3d4-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    source: 'MNS-apigw-auditor-worker-jobs',
-    specversion: '1.0',
-    type: MNS_MESSAGE_EVENT_TYPE,
-    datacontenttype: 'application/json; charset=utf-8',
-    subject: `acs:mns:${HZ}:${MANAGEMENT}:queues/${queue}`,
-    time: '2026-11-21T12:00:01.000Z',
-    aliyunaccountid: MANAGEMENT,
-    data: { requestId: `606EA3074344430D4C81${String(n).padStart(4, '0')}`, messageId: `C6DB60D1574661357FA2272774${String(n).padStart(6, '0')}`, messageBody: body },
-  };
-}
+const mnsEvent = (body: string, n: number, queue = QUEUE) => queueEvent(body, n, { region: HZ, account: MANAGEMENT, name: queue });
 
-/** The example estate (which has findings) moved to another account and region. */
-function findingEstate(account: string, region: string): AlibabaInventoryData {
-  const example = exampleAlibabaEstate();
-  const text = JSON.stringify(example).split(example.account).join(account).split(example.region).join(region);
-  return JSON.parse(text) as AlibabaInventoryData;
-}
+const findingEstate = alibabaEstateFor;
 
-interface Captured {
-  lines: Array<Record<string, unknown>>;
-  raw: string[];
-}
-
-function capture(): Captured & { writeLog: (line: string) => void } {
-  const lines: Array<Record<string, unknown>> = [];
-  const raw: string[] = [];
-  return {
-    lines,
-    raw,
-    writeLog: (line) => {
-      raw.push(line);
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    },
-  };
-}
+const capture = captureLog;
 
 describe('the MNS trigger event', () => {
   const a = job(MEMBER_OK, HZ);

@@ -11,6 +11,7 @@ jest.mock('@middy/core', () => process.getBuiltinModule('node:module').createReq
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { captureLog, sqsRecord as jobRecord } from '../helpers/fanout-fixtures';
 import { createDispatchHandler, type DispatchRuntime } from '../../functions/aws/dispatch';
 import { createWorkerHandler, type BatchResponse, type WorkerRuntime } from '../../functions/aws/worker';
 import { RetryableAuditError } from '../../functions/shared/failures';
@@ -38,18 +39,6 @@ const QUEUE_URL = `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/apigw-audit-jo
 const ORG_CONFIG = 'targets:\n  - provider: aws\n    regions: [us-east-1, eu-west-1]\n    organization:\n      roleName: ApigwAuditorRead\n';
 const DUMMY_CREDENTIALS = { accessKeyId: 'AKIDFANOUTTEST', secretAccessKey: 'fanout-test-secret-000000000000000000' };
 
-function captureLog(): { lines: Array<Record<string, any>>; raw: string[]; writeLog: (line: string) => void } {
-  const lines: Array<Record<string, any>> = [];
-  const raw: string[] = [];
-  return {
-    lines,
-    raw,
-    writeLog: (line) => {
-      raw.push(line);
-      lines.push(JSON.parse(line) as Record<string, any>);
-    },
-  };
-}
 
 function members(count: number, suspended: number[] = []): MemberAccount[] {
   return Array.from({ length: count }, (_, i) => {
@@ -256,19 +245,7 @@ describe('dispatch', () => {
 // ---------------------------------------------------------------------------------------------
 // worker, the job collection injected
 
-function sqsRecord(messageId: string, body: string) {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1732190400000', SenderId: 'AROAEXAMPLE', ApproximateFirstReceiveTimestamp: '1732190400001' },
-    messageAttributes: {},
-    md5OfBody: 'x',
-    eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:us-east-1:${ACCOUNT}:apigw-audit-jobs-dev`,
-    awsRegion: 'us-east-1',
-  };
-}
+const sqsRecord = (messageId: string, body: string) => jobRecord(messageId, body, `arn:aws:sqs:us-east-1:${ACCOUNT}:apigw-audit-jobs-dev`);
 
 const MEMBER = '444455556666';
 const job = (over: Partial<ScanJob> = {}): ScanJob => ({ v: 1, provider: 'aws', account: MEMBER, region: 'eu-west-1', roleArn: `arn:aws:iam::${MEMBER}:role/ApigwAuditorRead`, dispatchId: 'schedule-1', ...over });

@@ -47,6 +47,7 @@ jest.mock('../../lib/collect/alibaba/credentials', () => {
   };
 });
 
+import { alibabaEstateFor, mnsEvent as queueEvent, sqsRecord as jobRecord } from '../helpers/fanout-fixtures';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -65,8 +66,6 @@ import { createScheduledScanHandler } from '../../functions/aws/scheduledScan';
 import { defaultAwsRuntime, type AwsRuntime } from '../../functions/shared/aws-runtime';
 import { collectAlibabaRegion } from '../../lib/collect/alibaba/collect-region';
 import { assumeRoleCredentials, environmentCredentials, functionComputeCredentials, type AlibabaCredentials } from '../../lib/collect/alibaba/credentials';
-import type { AlibabaInventoryData } from '../../lib/inventory/model';
-import { MNS_MESSAGE_EVENT_TYPE } from '../../lib/fanout/fc-events';
 import { parseScanJob, type ScanJob } from '../../lib/fanout/types';
 import { MnsQueueClient } from '../../lib/sinks/mns';
 import { createStateTable } from '../../lib/state/dynamodb-store';
@@ -605,19 +604,7 @@ function jobMessage(where: string, body: string, provider: 'aws' | 'alibaba'): C
   return { where, text: body };
 }
 
-function sqsRecord(messageId: string, body: string) {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1732190400000', SenderId: 'AROAEXAMPLE', ApproximateFirstReceiveTimestamp: '1732190400001' },
-    messageAttributes: {},
-    md5OfBody: 'x',
-    eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:us-east-1:${ORG_MANAGEMENT}:${JOB_QUEUE}`,
-    awsRegion: 'us-east-1',
-  };
-}
+const sqsRecord = (messageId: string, body: string) => jobRecord(messageId, body, `arn:aws:sqs:us-east-1:${ORG_MANAGEMENT}:${JOB_QUEUE}`);
 
 /** Job messages that are not jobs, with secrets in their bodies (a foreign producer's, a corrupted one). */
 function foreignBodies(secret: string, token: string, provider: 'aws' | 'alibaba', account: string, region: string): string[] {
@@ -751,25 +738,9 @@ async function awsFanout(setup: AwsFanoutSetup) {
 }
 
 /** The example Alibaba Cloud estate (which has findings) moved to another account and region. */
-function aliEstateIn(account: string, region: string): AlibabaInventoryData {
-  const example = exampleAlibabaEstate();
-  return JSON.parse(JSON.stringify(example).split(example.account).join(account).split(example.region).join(region)) as AlibabaInventoryData;
-}
+const aliEstateIn = alibabaEstateFor;
 
-/** One queue message as the MNS trigger's event stream delivers it (CloudEvents). */
-function mnsEvent(body: string, n: number): Record<string, unknown> {
-  return {
-    id: `a1b2c3d4-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    source: 'MNS-apigw-auditor-worker-jobs',
-    specversion: '1.0',
-    type: MNS_MESSAGE_EVENT_TYPE,
-    datacontenttype: 'application/json; charset=utf-8',
-    subject: `acs:mns:${ALI_REGION}:${RD_MANAGEMENT}:queues/${JOB_QUEUE}`,
-    time: '2026-11-21T12:00:01.000Z',
-    aliyunaccountid: RD_MANAGEMENT,
-    data: { requestId: `606EA3074344430D4C81${String(n).padStart(4, '0')}`, messageId: `C6DB60D1574661357FA2272774${String(n).padStart(6, '0')}`, messageBody: body },
-  };
-}
+const mnsEvent = (body: string, n: number) => queueEvent(body, n, { region: ALI_REGION, account: RD_MANAGEMENT, name: JOB_QUEUE });
 
 const FC_FANOUT_TICK = { triggerTime: '2026-11-21T12:00:00Z', triggerName: 'fanout', payload: '{"mode":"fanout"}' };
 
