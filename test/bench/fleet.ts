@@ -10,8 +10,12 @@
  * (concurrency 1) for comparison, and one job is run alone in a fresh process — what a queue
  * worker does — to measure a worker's peak memory. Figures only; no pass/fail.
  *
- *   node dist/test/bench/fleet.js [--accounts 50] [--regions 4] [--concurrency 16]
- *                                 [--sequential full|sample|skip] [--write-readme]
+ *   node dist/test/bench/fleet.js [--provider aws|alibaba] [--accounts 50] [--regions 4] [--concurrency 16]
+ *                                 [--sequential full|sample|skip] [--no-tight] [--write-readme]
+ *
+ * `--provider alibaba`: the same over the Alibaba fleet fake (Resource Directory ListAccounts, RAM
+ * AssumeRole per member) with smaller estates — the collector's own pace (5/s per product) bounds
+ * each target at ~18 s, so use `--sequential sample`. `--no-tight` skips the 10 %-quota column.
  *
  * `--sequential full` (default) collects every job again, one at a time (about 4 minutes);
  * `sample` collects the first 20 and scales the wall time to the whole fleet (every job is the
@@ -24,6 +28,12 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { auditInventories } from '../../lib/audit';
 import { listOrganizationAccounts } from '../../lib/collect/aws/organizations';
+import { environmentCredentials } from '../../lib/collect/alibaba/credentials';
+import { listResourceDirectoryAccounts } from '../../lib/collect/alibaba/resource-directory';
+import type { AlibabaInventoryData } from '../../lib/inventory/model';
+import { startFakeAlibabaFleet } from '../fakes/alibaba/fleet';
+import { DEFAULT_FAKE_ALI_CREDENTIALS } from '../fakes/alibaba/server';
+import { syntheticAlibabaEstate, type SyntheticAliSize } from './synthetic-alibaba';
 import { parseConfig } from '../../lib/config/load';
 import { collectFleet } from '../../lib/fanout/fleet';
 import { planScanJobs } from '../../lib/fanout/plan';
@@ -38,7 +48,21 @@ import { replaceBetweenMarkers } from '../helpers/readme-markers';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
-const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'eu-central-1', 'ap-northeast-1'];
+const PROVIDER = option('--provider', 'aws') === 'alibaba' ? 'alibaba' : 'aws';
+const REGIONS =
+  PROVIDER === 'aws'
+    ? ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'eu-central-1', 'ap-northeast-1']
+    : ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-shenzhen', 'ap-southeast-1', 'eu-central-1'];
+/** A modest Alibaba Cloud account-region: Alibaba publishes no Describe quotas, the collector paces itself at 5/s per product. */
+const ALI_FLEET_SIZE: SyntheticAliSize = { vpcAccesses: 40, apis: 60, securityGroups: 20, rules: 200, ecsInstances: 60, instances: 2, groups: 2 };
+/** The fake's buckets for Alibaba (no documented numbers): per (account, region, product). */
+const ALI_THROTTLE = { apigateway: { ratePerSecond: 10, burst: 20 }, ecs: { ratePerSecond: 10, burst: 20 }, vpc: { ratePerSecond: 10, burst: 20 }, slb: { ratePerSecond: 10, burst: 20 } };
+
+function aliFleet(accounts: readonly string[], regions: readonly string[]): AlibabaInventoryData[] {
+  const base = syntheticAlibabaEstate(ALI_FLEET_SIZE);
+  const text = JSON.stringify(base);
+  return accounts.flatMap((account) => regions.map((region) => JSON.parse(text.split(base.account).join(account).split(base.region).join(region)) as AlibabaInventoryData));
+}
 const ROLE = 'ApigwAuditorRead';
 /** AWS's documented buckets for these families (EC2 Describe*: 100 burst, 20/s; API Gateway 10/s, burst 40; ELBv2 and Cloud Map similar). */
 const THROTTLE = {
@@ -49,6 +73,7 @@ const THROTTLE = {
 };
 
 function option(name: string, fallback: string): string {
+  // (hoisted: used by the constants above)
   const i = process.argv.indexOf(name);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
@@ -63,36 +88,63 @@ type FromWorker = { kind: 'worker'; rssMb: number; wallMs: number; findings: num
 
 /** The fake and its 200 estates live in a child process, so the auditor's RSS is its own. */
 async function runFake(): Promise<void> {
-  const accounts = fleetAccountIds(Number(option('--accounts', '50')), 300_000_000_000);
+  const count = Number(option('--accounts', '50'));
+  const accounts = PROVIDER === 'aws' ? fleetAccountIds(count, 300_000_000_000) : Array.from({ length: count }, (_, i) => `3${String(i).padStart(15, '0')}`);
   const regions = REGIONS.slice(0, Number(option('--regions', '4')));
-  const management = '299999999999';
-  const t0 = Date.now();
-  const estates = syntheticFleet(accounts, regions, FLEET_ESTATE_SIZE);
-  const e = estates[0]!;
-  const rules = e.securityGroups.reduce((s, g) => s + g.ingress.length + g.egress.length, 0);
-  const integrations = e.apis.reduce((s, a) => s + a.integrations.length, 0);
-  const summary =
-    `Fleet: ${accounts.length} accounts × ${regions.length} Regions = ${estates.length} estates, each ${e.networkInterfaces.length} ENIs, ` +
-    `${e.securityGroups.length} SGs / ${fmt(rules)} rules, ${e.loadBalancers.length} LBs, ${e.vpcLinksV2.length + e.vpcLinksV1.length} VPC links, ` +
-    `${integrations} integrations — built in ${fmt(Date.now() - t0)} ms`;
+  const management = PROVIDER === 'aws' ? '299999999999' : '2999999999999999';
   const scale = Number(option('--rate-scale', '1'));
-  const throttle = Object.fromEntries(
-    Object.entries(THROTTLE).map(([family, t]) => [family, { ratePerSecond: t.ratePerSecond * scale, burst: Math.max(1, Math.round(t.burst * scale)) }]),
-  );
-  const fake = await startFakeAwsFleet({
-    estates,
-    callerAccount: management,
-    roleName: ROLE,
-    organization: { managementAccount: management, accounts: accounts.map((id, i) => ({ id, name: `member-${i}` })) },
-    latencyMs: LATENCY_MS,
-    throttle,
-  });
+  const scaled = <T extends Record<string, { ratePerSecond: number; burst: number }>>(buckets: T) =>
+    Object.fromEntries(Object.entries(buckets).map(([family, t]) => [family, { ratePerSecond: t.ratePerSecond * scale, burst: Math.max(1, Math.round(t.burst * scale)) }]));
+  const t0 = Date.now();
+  let summary: string;
+  let fake: { url: string; calls: Record<string, number>; callsByAccount: Record<string, unknown>; throttled: number; close(): Promise<void> };
+  let assumeRoleCalls: () => number;
+  if (PROVIDER === 'aws') {
+    const estates = syntheticFleet(accounts, regions, FLEET_ESTATE_SIZE);
+    const e = estates[0]!;
+    const rules = e.securityGroups.reduce((n, g) => n + g.ingress.length + g.egress.length, 0);
+    const integrations = e.apis.reduce((n, a) => n + a.integrations.length, 0);
+    summary =
+      `Fleet: ${accounts.length} accounts × ${regions.length} Regions = ${estates.length} estates, each ${e.networkInterfaces.length} ENIs, ` +
+      `${e.securityGroups.length} SGs / ${fmt(rules)} rules, ${e.loadBalancers.length} LBs, ${e.vpcLinksV2.length + e.vpcLinksV1.length} VPC links, ` +
+      `${integrations} integrations — built in ${fmt(Date.now() - t0)} ms`;
+    const aws = await startFakeAwsFleet({
+      estates,
+      callerAccount: management,
+      roleName: ROLE,
+      organization: { managementAccount: management, accounts: accounts.map((id, i) => ({ id, name: `member-${i}` })) },
+      latencyMs: LATENCY_MS,
+      throttle: scaled(THROTTLE),
+    });
+    fake = aws;
+    assumeRoleCalls = () => aws.assumeRoleCalls;
+  } else {
+    const estates = aliFleet(accounts, regions);
+    const e = estates[0]!;
+    const rules = e.securityGroups.reduce((n, g) => n + (g.rules?.length ?? 0), 0);
+    summary =
+      `Fleet: ${accounts.length} accounts × ${regions.length} regions = ${estates.length} estates, each ${e.vpcAccesses.length} VPC accesses, ` +
+      `${e.deployedApis.length} deployed API stages, ${e.securityGroups.length} SGs / ${fmt(rules)} rules, ${e.ecsInstances.length} ECS, ${e.gatewayInstances.length} gateway instances — built in ${fmt(Date.now() - t0)} ms`;
+    const ali = await startFakeAlibabaFleet({
+      estates,
+      callerAccount: management,
+      roleName: ROLE,
+      resourceDirectory: { managementAccount: management, accounts: accounts.map((id, i) => ({ id, displayName: `member-${i}` })) },
+      latencyMs: LATENCY_MS,
+      throttle: scaled(ALI_THROTTLE),
+    });
+    fake = ali;
+    assumeRoleCalls = () => ali.assumeRoleCalls.length;
+  }
   const send = (m: FromFake) => process.send?.(m);
   send({ kind: 'ready', url: fake.url, management, summary });
   process.on('message', (m: string) => {
     if (m === 'stats') {
       const calls = Object.values(fake.calls).reduce((a, b) => a + b, 0);
-      send({ kind: 'stats', calls, callsByAccount: { ...fake.callsByAccount }, throttled: fake.throttled, assumeRoleCalls: fake.assumeRoleCalls });
+      const byAccount = Object.fromEntries(
+        Object.entries(fake.callsByAccount).map(([account, v]) => [account, typeof v === 'number' ? v : Object.values(v as Record<string, number>).reduce((a, b) => a + b, 0)]),
+      );
+      send({ kind: 'stats', calls, callsByAccount: byAccount, throttled: fake.throttled, assumeRoleCalls: assumeRoleCalls() });
     }
     if (m === 'close') void fake.close().then(() => process.exit(0));
   });
@@ -154,17 +206,31 @@ async function main(): Promise<void> {
   const ready = await next<FromFake>(fake);
   if (ready.kind !== 'ready') throw new Error('fake did not start');
   console.log(ready.summary);
-  console.log(`Fake AWS (separate process): ${LATENCY_MS} ms per call; token bucket per (account, Region, family): ` +
-    Object.entries(THROTTLE).map(([f, t]) => `${f} ${t.ratePerSecond}/s burst ${t.burst}`).join(', '));
+  console.log(`Fake ${PROVIDER === 'aws' ? 'AWS' : 'Alibaba Cloud'} (separate process): ${LATENCY_MS} ms per call; token bucket per (account, region, family): ` +
+    Object.entries(PROVIDER === 'aws' ? THROTTLE : ALI_THROTTLE).map(([f, t]) => `${f} ${t.ratePerSecond}/s burst ${t.burst}`).join(', '));
   console.log(`Machine: ${cpus().length} CPU(s), Node ${process.version}\n`);
 
-  const env = { AWS_ENDPOINT_URL: ready.url, AWS_ACCESS_KEY_ID: 'AKIAFLEETBENCH000001', AWS_SECRET_ACCESS_KEY: 'fleet-bench-secret', AWS_REGION: 'us-east-1' };
-  Object.assign(process.env, env);
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
+  const ENDPOINT = PROVIDER === 'aws' ? 'AWS_ENDPOINT_URL' : 'ALIBABA_CLOUD_ENDPOINT_URL';
+  if (PROVIDER === 'aws') {
+    Object.assign(process.env, { AWS_ENDPOINT_URL: ready.url, AWS_ACCESS_KEY_ID: 'AKIAFLEETBENCH000001', AWS_SECRET_ACCESS_KEY: 'fleet-bench-secret', AWS_REGION: 'us-east-1' });
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+  } else {
+    Object.assign(process.env, {
+      ALIBABA_CLOUD_ENDPOINT_URL: ready.url,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_FAKE_ALI_CREDENTIALS.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_FAKE_ALI_CREDENTIALS.accessKeySecret,
+    });
+    delete process.env.ALIBABA_CLOUD_SECURITY_TOKEN;
+  }
 
-  const config = parseConfig({ targets: [{ provider: 'aws', regions: REGIONS.slice(0, Number(option('--regions', '4'))), organization: { roleName: ROLE } }] }, 'bench');
-  const plan = await planScanJobs({ provider: 'aws', config, dispatchId: 'bench', listMembers: () => listOrganizationAccounts() });
+  const regions = REGIONS.slice(0, Number(option('--regions', '4')));
+  const config = parseConfig(
+    { targets: [PROVIDER === 'aws' ? { provider: 'aws', regions, organization: { roleName: ROLE } } : { provider: 'alibaba', regions, resourceDirectory: { roleName: ROLE } }] },
+    'bench',
+  );
+  const listMembers = PROVIDER === 'aws' ? () => listOrganizationAccounts() : () => listResourceDirectoryAccounts({ credentials: environmentCredentials() });
+  const plan = await planScanJobs({ provider: PROVIDER, config, dispatchId: 'bench', listMembers });
   const jobs = plan.jobs;
 
   // Fan-out.
@@ -201,7 +267,7 @@ async function main(): Promise<void> {
     const tightFake = fork(__filename, ['--fake', ...process.argv.slice(2), '--rate-scale', '0.1'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const tightReady = await next<FromFake>(tightFake);
     if (tightReady.kind !== 'ready') throw new Error('fake did not start');
-    process.env.AWS_ENDPOINT_URL = tightReady.url;
+    process.env[ENDPOINT] = tightReady.url;
     const t2 = Date.now();
     const tightFleet = await collectFleet(jobs, { concurrency });
     const tightMs = Date.now() - t2;
@@ -213,7 +279,7 @@ async function main(): Promise<void> {
       findings: tightDoc.findings.length,
     };
     tightFake.send('close');
-    process.env.AWS_ENDPOINT_URL = ready.url;
+    process.env[ENDPOINT] = ready.url;
   }
 
   // One worker, alone in a fresh process.
@@ -243,18 +309,23 @@ async function main(): Promise<void> {
 
   if (process.argv.includes('--write-readme')) {
     const block = [
-      `Measured with \`npm run bench:fleet -- --write-readme\` (${cpus().length} CPUs, Node ${process.version}; ${LATENCY_MS} ms per call;`,
-      `token bucket per account, Region and API family at AWS's documented rates; the last column: the same fan-out against buckets at 10 % of them).`,
+      PROVIDER === 'aws'
+        ? `**AWS.** Measured with \`npm run bench:fleet -- --write-readme\` (${cpus().length} CPUs, Node ${process.version}; ${LATENCY_MS} ms per call;`
+        : `**Alibaba Cloud.** Measured with \`npm run bench:fleet -- --provider alibaba --write-readme\` (${cpus().length} CPUs, Node ${process.version}; ${LATENCY_MS} ms per call;`,
+      PROVIDER === 'aws'
+        ? `token bucket per account, Region and API family at AWS's documented rates; the last column: the same fan-out against buckets at 10 % of them).`
+        : `token bucket per account, region and product at 10/s, burst 20 — Alibaba Cloud publishes no Describe quotas; the last column: buckets at 10 % of that).`,
       `${ready.summary.replace(/ — built.*$/, '')}. Sequential = the same jobs one at a time.`,
       '',
       ...lines,
     ].join('\n');
     const readme = join(__dirname, '..', '..', '..', 'README.md');
-    const updated = replaceBetweenMarkers(readFileSync(readme, 'utf8'), 'reliability:scale', block);
+    const marker = PROVIDER === 'aws' ? 'reliability:scale' : 'reliability:scale-alibaba';
+    const updated = replaceBetweenMarkers(readFileSync(readme, 'utf8'), marker, block);
     const tmp = `${readme}.tmp-${process.pid}`;
     writeFileSync(tmp, updated);
     renameSync(tmp, readme);
-    console.log('\nREADME.md: reliability:scale updated');
+    console.log(`\nREADME.md: ${marker} updated`);
   }
 }
 

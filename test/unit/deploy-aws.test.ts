@@ -2,7 +2,7 @@
  * serverless.yml, packaged for real: bundles the functions, runs `osls package` offline (dummy
  * credentials, no telemetry, no notifications; packaging makes no AWS call) and checks the
  * generated CloudFormation: functions and handlers, the schedule, the CloudTrail rules, the
- * function URL's IAM auth, and the role's permissions.
+ * function URL's IAM auth, and each function role's permissions.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AWS_CHANGE_EVENTS, CLOUDTRAIL_DETAIL_TYPE } from '../../lib/events/catalogue';
 import { ensureBundled, ROOT } from '../functions/helpers/bundle';
-import { AWS_EVENT_SOURCE_ACTIONS, AWS_FANOUT_ACTIONS, AWS_SINK_ACTIONS } from '../functions/helpers/permissions';
+import { AWS_DEAD_LETTER_ACTIONS, AWS_EVENT_SOURCE_ACTIONS, AWS_FANOUT_ACTIONS, AWS_FUNCTION_ROLES, AWS_LOG_ACTIONS, AWS_SINK_ACTIONS } from '../functions/helpers/permissions';
 import { zipEntries } from '../functions/helpers/zip';
 
 jest.setTimeout(120_000);
@@ -82,7 +82,8 @@ describe('serverless.yml → CloudFormation (osls package)', () => {
       // Only the dispatcher is told where the job queue is.
       const queue = name === 'dispatch' ? ['APIGW_AUDIT_JOB_QUEUE_URL'] : [];
       expect(Object.keys(fn.Environment.Variables).sort()).toEqual(['APIGW_AUDIT_CONFIG', 'APIGW_AUDIT_REGIONS', ...queue].sort());
-      expect(fn.Role).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
+      // Its own role, declared in the stack (never the framework's shared one).
+      expect(fn.Role).toEqual({ 'Fn::GetAtt': [AWS_FUNCTION_ROLES[name], 'Arn'] });
     }
     expect(functions.DispatchLambdaFunction!.Properties.Environment.Variables.APIGW_AUDIT_JOB_QUEUE_URL).toEqual({ Ref: 'AuditJobQueue' });
   });
@@ -127,7 +128,7 @@ describe('serverless.yml → CloudFormation (osls package)', () => {
       });
       const mapping = Object.values(fanout.Resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!;
       expect(Number(mapping.Properties.ScalingConfig.MaximumConcurrency)).toBe(20);
-      const statements = fanout.Resources.IamRoleLambdaExecution!.Properties.Policies[0].PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>;
+      const statements = fanout.Resources.WorkerRole!.Properties.Policies[0].PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>;
       expect(statements.find((s) => s.Action.includes('sts:AssumeRole'))!.Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/AuditReader']] });
     } finally {
       rmSync(other, { recursive: true, force: true });
@@ -155,7 +156,8 @@ describe('serverless.yml → CloudFormation (osls package)', () => {
     expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['AuditJobDeadLetterQueue', 'Arn'] }, maxReceiveCount: 3 });
     const dlq = template.Resources.AuditJobDeadLetterQueue!.Properties;
     expect(dlq).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true, RedriveAllowPolicy: { redrivePermission: 'byQueue' } });
-    expect(template.Outputs?.AuditorRoleArn?.Value).toEqual({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] });
+    // Member roles trust the worker's role: the one that assumes them.
+    expect(template.Outputs?.AuditorRoleArn?.Value).toEqual({ 'Fn::GetAtt': ['WorkerRole', 'Arn'] });
   });
 
   it('routes exactly the catalogued CloudTrail calls of the four services to onChange, failed calls excluded', () => {
@@ -196,53 +198,129 @@ describe('serverless.yml → CloudFormation (osls package)', () => {
     expect(configs.WorkerLambdaFunction).toBeUndefined();
   });
 
-  it('grants the read policy verbatim plus the sink writes and the fan-out calls, nothing else', () => {
+  type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown };
+  const statementsOf = (roleId: string): Statement[] =>
+    (template.Resources[roleId]!.Properties.Policies ?? []).flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement);
+  const roleOf = (name: string): string => AWS_FUNCTION_ROLES[name]!;
+  const FINDINGS_QUEUE = { 'Fn::Join': [':', ['arn', { Ref: 'AWS::Partition' }, 'sqs', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, 'apigw-audit-findings']] };
+
+  it('declares one role per kind of function, each trusted by Lambda only; the framework creates no shared role', () => {
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    const roles = ofType('AWS::IAM::Role').map(([id]) => id);
+    expect(roles.sort()).toEqual([...new Set(Object.values(AWS_FUNCTION_ROLES))].sort());
+    for (const id of roles) {
+      const role = template.Resources[id]!.Properties;
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] }]);
+      // No permissions boundary or managed policy beyond the read policy; every statement allows.
+      expect(Object.keys(role).sort()).toEqual(['AssumeRolePolicyDocument', 'Policies', ...(role.ManagedPolicyArns ? ['ManagedPolicyArns'] : [])].sort());
+      for (const s of statementsOf(id)) expect(s.Effect).toBe('Allow');
+    }
+    // Every role is used by a function.
+    const used = new Set(ofType('AWS::Lambda::Function').map(([, r]) => r.Properties.Role['Fn::GetAtt'][0] as string));
+    expect([...used].sort()).toEqual(roles.sort());
+  });
+
+  it('attaches the read policy verbatim to the roles of the functions that audit, not to dispatch', () => {
     const policy = JSON.parse(readFileSync(join(ROOT, 'policies/aws-iam-policy.json'), 'utf8')) as unknown;
     const managed = ofType('AWS::IAM::ManagedPolicy');
     expect(managed).toHaveLength(1);
     const [readPolicyId, readPolicy] = managed[0]!;
     expect(readPolicy.Properties.PolicyDocument).toEqual(policy);
+    for (const name of FUNCTIONS) {
+      const attached = template.Resources[roleOf(name)]!.Properties.ManagedPolicyArns;
+      expect({ name, attached }).toEqual({ name, attached: name === 'dispatch' ? undefined : [{ Ref: readPolicyId }] });
+    }
+  });
 
-    const roles = ofType('AWS::IAM::Role');
-    expect(roles).toHaveLength(1);
-    const role = roles[0]![1].Properties;
-    expect(role.ManagedPolicyArns).toEqual([{ Ref: readPolicyId }]);
-    expect(role.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({ Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] })]);
+  it('lets each function write its logs to its own log group only', () => {
+    for (const roleId of new Set(Object.values(AWS_FUNCTION_ROLES))) {
+      const logging = statementsOf(roleId).filter((s) => list(s.Action).some((a) => a.startsWith('logs:')));
+      expect(logging).toHaveLength(1);
+      expect(list(logging[0]!.Action).sort()).toEqual(AWS_LOG_ACTIONS);
+      const functions = FUNCTIONS.filter((name) => roleOf(name) === roleId);
+      const groups = functions.map((name) => `${name.charAt(0).toUpperCase()}${name.slice(1)}LogGroup`);
+      expect(logging[0]!.Resource).toEqual(groups.map((g) => ({ 'Fn::GetAtt': [g, 'Arn'] })));
+      functions.forEach((name, i) => {
+        expect(template.Resources[groups[i]!]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: `/aws/lambda/apigw-private-auditor-ci-${name}` } });
+        expect(template.Resources[functionId(name)]!.Properties.FunctionName).toBe(`apigw-private-auditor-ci-${name}`);
+      });
+    }
+  });
 
-    const statements = role.Policies.flatMap((p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement) as Array<{
-      Effect: string;
-      Action: string | string[];
-      Resource: unknown;
-    }>;
-    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
-    const logging = statements.filter((s) => list(s.Action).every((a) => a.startsWith('logs:')));
-    // The framework adds the worker's polling of its queue itself (the sqs event), on that queue only.
-    const polling = statements.filter((s) => list(s.Action).every((a) => AWS_EVENT_SOURCE_ACTIONS.includes(a)));
-    expect(polling).toHaveLength(1);
-    expect(list(polling[0]!.Action).sort()).toEqual(AWS_EVENT_SOURCE_ACTIONS);
-    expect(polling[0]!.Resource).toEqual([{ 'Fn::GetAtt': ['AuditJobQueue', 'Arn'] }]);
-    const granted = statements.filter((s) => !logging.includes(s) && !polling.includes(s));
-    // The function log statements Serverless adds are scoped to this service's log groups.
-    for (const s of logging) expect(JSON.stringify(s.Resource)).toContain('log-group:/aws/lambda/apigw-private-auditor-ci');
-    expect([...new Set(granted.flatMap((s) => list(s.Action)))].sort()).toEqual([...new Set([...SINK_ACTIONS, ...Object.keys(AWS_FANOUT_ACTIONS)])].sort());
-    // Each grant is scoped to its resource, never "*" — except ListAccounts, which supports no resource-level permission.
-    for (const s of granted) {
-      if (list(s.Action).includes('organizations:ListAccounts')) {
-        expect(s).toMatchObject({ Action: ['organizations:ListAccounts'], Resource: '*' });
+  it('lets every function with a dead-letter queue send to it, and the worker\'s event source poll its queue, on those queues only', () => {
+    for (const name of FUNCTIONS) {
+      const dlq = template.Resources[functionId(name)]!.Properties.DeadLetterConfig;
+      const sends = statementsOf(roleOf(name)).filter((s) => JSON.stringify(s.Resource) === JSON.stringify(dlq?.TargetArn));
+      if (name === 'worker') {
+        expect(dlq).toBeUndefined();
         continue;
       }
-      expect(s.Resource).not.toBe('*');
-      expect(JSON.stringify(s.Resource)).not.toMatch(/"\*"/);
+      expect(dlq).toEqual({ TargetArn: { 'Fn::GetAtt': ['AuditFailureQueue', 'Arn'] } });
+      expect(sends).toEqual([expect.objectContaining({ Action: AWS_DEAD_LETTER_ACTIONS })]);
     }
-    // sts:AssumeRole only into the member role, by name.
-    expect(granted.find((s) => list(s.Action).includes('sts:AssumeRole'))).toMatchObject({
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, r]) => r);
+    expect(mappings).toHaveLength(1);
+    for (const mapping of mappings) {
+      const roleId = roleOf('worker');
+      expect(mapping.Properties.FunctionName).toEqual({ 'Fn::GetAtt': [functionId('worker'), 'Arn'] });
+      // Created only once the role (and its polling permission) exists.
+      expect((mapping as unknown as { DependsOn: string[] }).DependsOn).toContain(roleId);
+      const polling = Object.values(AWS_FUNCTION_ROLES).flatMap((id) => statementsOf(id)).filter((s) => list(s.Action).some((a) => AWS_EVENT_SOURCE_ACTIONS.includes(a)));
+      expect(polling).toEqual([expect.objectContaining({ Resource: mapping.Properties.EventSourceArn })]);
+      expect(list(polling[0]!.Action).sort()).toEqual(AWS_EVENT_SOURCE_ACTIONS);
+      expect(statementsOf(roleId)).toContain(polling[0]);
+    }
+  });
+
+  it('grants each role exactly its functions\' sink writes and fan-out calls, each scoped to its resource', () => {
+    const SINKS = SINK_ACTIONS.filter((a) => a !== 'sqs:SendMessage');
+    const expected: Record<string, string[]> = {
+      AuditorRole: SINK_ACTIONS,
+      DispatchRole: ['organizations:ListAccounts', 'sqs:SendMessage', 'ssm:GetParameter'],
+      WorkerRole: [...SINK_ACTIONS, 'sts:AssumeRole'],
+    };
+    const platform = (s: Statement) => list(s.Action).every((a) => a.startsWith('logs:') || AWS_EVENT_SOURCE_ACTIONS.includes(a));
+    for (const [roleId, actions] of Object.entries(expected)) {
+      const granted = statementsOf(roleId).filter((s) => !platform(s));
+      expect({ roleId, actions: [...new Set(granted.flatMap((s) => list(s.Action)))].sort() }).toEqual({ roleId, actions: [...actions].sort() });
+      // Each grant is scoped to its resource, never "*" — except ListAccounts, which supports no resource-level permission.
+      for (const s of granted) {
+        if (list(s.Action).includes('organizations:ListAccounts')) {
+          expect(s).toMatchObject({ Action: ['organizations:ListAccounts'], Resource: '*' });
+          continue;
+        }
+        expect(s.Resource).not.toBe('*');
+        expect(JSON.stringify(s.Resource)).not.toMatch(/"\*"/);
+      }
+      // The sink grants other than the queue sends carry the same resource in every role that has them.
+      for (const action of SINKS.filter((a) => actions.includes(a))) {
+        expect({ roleId, action, resource: granted.find((s) => list(s.Action).includes(action))!.Resource }).toEqual({
+          roleId,
+          action,
+          resource: statementsOf('AuditorRole').find((s) => list(s.Action).includes(action))!.Resource,
+        });
+      }
+    }
+    const sendsTo = (roleId: string) => statementsOf(roleId).filter((s) => list(s.Action).includes('sqs:SendMessage')).map((s) => s.Resource);
+    // Findings sink and the dead-letter queue; the job queue from dispatch only; the worker has no onError.
+    expect(sendsTo('AuditorRole')).toEqual([FINDINGS_QUEUE, { 'Fn::GetAtt': ['AuditFailureQueue', 'Arn'] }]);
+    expect(sendsTo('DispatchRole')).toEqual([{ 'Fn::GetAtt': ['AuditJobQueue', 'Arn'] }, { 'Fn::GetAtt': ['AuditFailureQueue', 'Arn'] }]);
+    expect(sendsTo('WorkerRole')).toEqual([FINDINGS_QUEUE]);
+    for (const s of Object.values(AWS_FUNCTION_ROLES).flatMap((id) => statementsOf(id))) {
+      if (list(s.Action).includes('sqs:SendMessage')) expect(s.Action).toEqual(['sqs:SendMessage']);
+    }
+    // sts:AssumeRole only into the member role, by name, and only by the worker.
+    expect(statementsOf('WorkerRole').find((s) => list(s.Action).includes('sts:AssumeRole'))).toMatchObject({
       Action: ['sts:AssumeRole'],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/ApigwAuditorRead']] },
     });
-    // The job queue send is on the job queue only.
-    expect(granted.filter((s) => JSON.stringify(s.Resource).includes('AuditJobQueue'))).toEqual([
-      expect.objectContaining({ Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['AuditJobQueue', 'Arn'] } }),
-    ]);
+    // No role holds a fan-out action other than the one its function calls.
+    const fanout = (roleId: string) => statementsOf(roleId).flatMap((s) => list(s.Action)).filter((a) => a in AWS_FANOUT_ACTIONS);
+    expect({ auditor: fanout('AuditorRole'), dispatch: fanout('DispatchRole'), worker: fanout('WorkerRole') }).toEqual({
+      auditor: [],
+      dispatch: ['organizations:ListAccounts'],
+      worker: ['sts:AssumeRole'],
+    });
   });
 });
 

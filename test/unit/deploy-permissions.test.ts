@@ -8,7 +8,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ensureBundled, DIST, ROOT } from '../functions/helpers/bundle';
-import { ALIBABA_WRITE_ACTIONS, AWS_ACTION_OF_COMMAND, AWS_FANOUT_ACTIONS, AWS_IAM_PREFIX, AWS_SINK_ACTIONS } from '../functions/helpers/permissions';
+import {
+  ALIBABA_WRITE_ACTIONS,
+  AWS_ACTION_OF_COMMAND,
+  AWS_DEAD_LETTER_ACTIONS,
+  AWS_EVENT_SOURCE_ACTIONS,
+  AWS_FANOUT_ACTIONS,
+  AWS_FUNCTION_ROLES,
+  AWS_IAM_PREFIX,
+  AWS_LOG_ACTIONS,
+  AWS_SINK_ACTIONS,
+} from '../functions/helpers/permissions';
 
 jest.setTimeout(60_000);
 
@@ -86,21 +96,71 @@ function awsActionsOf(output: string): { actions: Set<string>; credentialChain: 
 describe('AWS: the Lambda bundles call exactly the granted actions', () => {
   const policy = readJson<{ Statement: Statement[] }>('policies/aws-iam-policy.json');
   const granted = new Set(policy.Statement.flatMap((s) => list(s.Action)));
+  type Role = { Type: string; Properties: { ManagedPolicyArns?: unknown[]; Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }>; PolicyDocument?: unknown } };
+  type Fn = { role?: unknown; onError?: unknown; events?: Array<Record<string, unknown>> };
   const serverless = parseYaml(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
-    provider: { iam: { role: { managedPolicies: unknown[]; statements: Statement[] } } };
-    resources: { Resources: Record<string, { Type: string; Properties: { PolicyDocument: unknown } }> };
+    provider: { iam?: unknown; role?: unknown };
+    functions: Record<string, Fn>;
+    resources: { Resources: Record<string, Role> };
   };
-  const sinkGrants = new Set(serverless.provider.iam.role.statements.flatMap((s) => list(s.Action)));
+  const roleIds = [...new Set(Object.values(AWS_FUNCTION_ROLES))];
+  const inlineOf = (roleId: string): Statement[] => (serverless.resources.Resources[roleId]!.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
+  /** Everything a role allows: its inline statements plus the read policy when attached. */
+  function roleGrants(roleId: string): Set<string> {
+    const role = serverless.resources.Resources[roleId]!.Properties;
+    const reads = (role.ManagedPolicyArns ?? []).some((arn) => JSON.stringify(arn) === JSON.stringify({ Ref: 'AuditorReadPolicy' })) ? [...granted] : [];
+    return new Set([...reads, ...inlineOf(roleId).flatMap((s) => list(s.Action))]);
+  }
+  /** What the platform does with a function's role: its logs, its dead-letter send, its event source's polling. */
+  function platformNeeds(name: string): string[] {
+    const fn = serverless.functions[name]!;
+    return [
+      ...AWS_LOG_ACTIONS,
+      ...(fn.onError ? AWS_DEAD_LETTER_ACTIONS : []),
+      ...((fn.events ?? []).some((e) => 'sqs' in e) ? AWS_EVENT_SOURCE_ACTIONS : []),
+    ];
+  }
+  const called = (name: string): string[] => [...awsActionsOf(`dist-functions/aws/${name}.js`).actions].filter((a) => !NEEDS_NO_PERMISSION.has(a));
+  // The writes and fan-out calls granted inline (besides what the platform does with the roles).
+  const platform = new Set([...AWS_LOG_ACTIONS, ...AWS_EVENT_SOURCE_ACTIONS]);
+  const sinkGrants = new Set(roleIds.flatMap((id) => inlineOf(id).flatMap((s) => list(s.Action))).filter((a) => !platform.has(a)));
   const fanoutGrants = new Set(Object.keys(AWS_FANOUT_ACTIONS));
   const declared = [...new Set([...Object.keys(AWS_SINK_ACTIONS), ...fanoutGrants])].sort();
 
-  it('serverless.yml attaches policies/aws-iam-policy.json itself and grants exactly the declared sink writes and fan-out calls inline', () => {
-    expect(serverless.provider.iam.role.managedPolicies).toEqual([{ Ref: 'AuditorReadPolicy' }]);
+  it('serverless.yml gives every function its own declared role, attaches policies/aws-iam-policy.json itself and grants exactly the declared sink writes and fan-out calls inline', () => {
+    // No shared role of the framework: neither a provider role nor provider statements.
+    expect(serverless.provider.iam).toBeUndefined();
+    expect(serverless.provider.role).toBeUndefined();
+    expect(Object.keys(serverless.functions).sort()).toEqual(Object.keys(AWS_FUNCTION_ROLES).sort());
+    for (const [name, roleId] of Object.entries(AWS_FUNCTION_ROLES)) {
+      expect({ name, role: serverless.functions[name]!.role }).toEqual({ name, role: { 'Fn::GetAtt': [roleId, 'Arn'] } });
+      expect(serverless.resources.Resources[roleId]!.Type).toBe('AWS::IAM::Role');
+    }
+    for (const roleId of roleIds) {
+      // The read policy verbatim, or nothing managed at all (no AWS-managed policy, no other one).
+      expect([[], [{ Ref: 'AuditorReadPolicy' }]]).toContainEqual(serverless.resources.Resources[roleId]!.Properties.ManagedPolicyArns ?? []);
+    }
     expect(serverless.resources.Resources.AuditorReadPolicy).toEqual({
       Type: 'AWS::IAM::ManagedPolicy',
       Properties: expect.objectContaining({ PolicyDocument: '${file(./policies/aws-iam-policy.json)}' }),
     });
     expect([...sinkGrants].sort()).toEqual(declared);
+  });
+
+  it.each(Object.entries(AWS_FUNCTION_ROLES))('%s: its role (%s) grants exactly what its bundle calls plus what the platform does with it', (name, roleId) => {
+    expect([...roleGrants(roleId)].sort()).toEqual([...new Set([...called(name), ...platformNeeds(name)])].sort());
+  });
+
+  it.each(Object.entries(AWS_FUNCTION_ROLES))('%s: its role (%s) holds no fan-out action its bundle does not call', (name, roleId) => {
+    const calls = called(name);
+    expect([...roleGrants(roleId)].filter((a) => fanoutGrants.has(a) && !calls.includes(a))).toEqual([]);
+  });
+
+  it('only the functions that audit hold the collectors\' reads: dispatch holds none', () => {
+    for (const [name, roleId] of Object.entries(AWS_FUNCTION_ROLES)) {
+      const reads = [...roleGrants(roleId)].filter((a) => granted.has(a));
+      expect({ name, reads: reads.length }).toEqual({ name, reads: name === 'dispatch' ? 0 : granted.size });
+    }
   });
 
   it('every granted read is a read', () => {

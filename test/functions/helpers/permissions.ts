@@ -1,6 +1,7 @@
 /**
- * The writes the function role may do besides the collectors' reads, with why. Only these, each
- * on its configured resource: serverless.yml grants exactly this set (test/unit/deploy-aws.test.ts).
+ * The writes a function role may do besides the collectors' reads, with why. Only these, each on
+ * its configured resource, and each only in the role of a function whose bundle calls it
+ * (serverless.yml; test/unit/deploy-permissions.test.ts and deploy-aws.test.ts).
  */
 export const AWS_SINK_ACTIONS: Record<string, string> = {
   'sqs:SendMessage': 'SQS sink (SendMessage and SendMessageBatch) on the findings queue; fan-out jobs onto the job queue (dispatch)',
@@ -12,17 +13,32 @@ export const AWS_SINK_ACTIONS: Record<string, string> = {
 };
 
 /**
- * The fan-out's calls besides the reads and the sink writes (serverless.yml grants them to the
- * function role; test/unit/deploy-permissions.test.ts proves a bundle makes each).
+ * The fan-out's calls besides the reads and the sink writes (serverless.yml grants each to the role
+ * of the one function that makes it; test/unit/deploy-permissions.test.ts proves its bundle does).
  */
 export const AWS_FANOUT_ACTIONS: Record<string, string> = {
   'organizations:ListAccounts': 'dispatch: the organisation\'s member accounts (no resource-level permission exists: Resource "*")',
   'sts:AssumeRole': 'worker: the member role (memberRoleName) in each audited account',
 };
 
+/** The role each Lambda function runs with (serverless.yml `functions.<name>.role`, a resource of the stack). */
+export const AWS_FUNCTION_ROLES: Record<string, string> = {
+  scheduledScan: 'AuditorRole',
+  onChange: 'AuditorRole',
+  invoke: 'AuditorRole',
+  dispatch: 'DispatchRole',
+  worker: 'WorkerRole',
+};
+
+/** Lambda delivers every function's logs with its role, to the function's own log group. */
+export const AWS_LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+
+/** Lambda sends a failed asynchronous invocation to the dead-letter queue (onError) with the function's role. */
+export const AWS_DEAD_LETTER_ACTIONS = ['sqs:SendMessage'];
+
 /**
- * Added by the framework itself for the worker's sqs event, on the job queue only: the event source
- * mapping polls the queue and deletes handled messages with the function's role. No bundle calls them.
+ * The worker's sqs event: the event source mapping polls the queue and deletes handled messages with
+ * the function's role (WorkerRole grants them, on the job queue only). No bundle calls them.
  */
 export const AWS_EVENT_SOURCE_ACTIONS = ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'];
 
