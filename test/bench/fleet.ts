@@ -256,7 +256,7 @@ async function main(): Promise<void> {
     const s0 = await stats(fake);
     const t1 = Date.now();
     let done = 0;
-    await collectFleet(sample, { concurrency: 1, progress: { started: () => undefined, finished: () => void (++done % 50 === 0 && console.error(`  sequential: ${done}/${sample.length}`)), note: () => undefined, done: () => undefined } });
+    await collectFleet(sample, { concurrency: 1, progress: { started: () => undefined, finished: () => void (++done % 10 === 0 && console.error(`  sequential: ${done}/${sample.length}`)), note: () => undefined, done: () => undefined } });
     const measured = Date.now() - t1;
     seq = { wallMs: (measured * jobs.length) / sample.length, measured: sample.length, scaled: sample.length < jobs.length, stats: delta(s0, await stats(fake)) };
   }
