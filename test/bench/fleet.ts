@@ -313,9 +313,9 @@ async function main(): Promise<void> {
         ? `**AWS.** Measured with \`npm run bench:fleet -- --write-readme\` (${cpus().length} CPUs, Node ${process.version}; ${LATENCY_MS} ms per call;`
         : `**Alibaba Cloud.** Measured with \`npm run bench:fleet -- --provider alibaba --write-readme\` (${cpus().length} CPUs, Node ${process.version}; ${LATENCY_MS} ms per call;`,
       PROVIDER === 'aws'
-        ? `token bucket per account, Region and API family at AWS's documented rates; the last column: the same fan-out against buckets at 10 % of them).`
-        : `token bucket per account, region and product at 10/s, burst 20 — Alibaba Cloud publishes no Describe quotas; the last column: buckets at 10 % of that).`,
-      `${ready.summary.replace(/ — built.*$/, '')}. Sequential = the same jobs one at a time.`,
+        ? `token bucket per account, Region and API family at AWS's documented rates${tight ? '; the last column: the same fan-out against buckets at 10 % of them' : ''}).`
+        : `token bucket per account, region and product at 10/s, burst 20 — Alibaba Cloud publishes no Describe quotas${tight ? '; the last column: buckets at 10 % of that' : ''}).`,
+      `${ready.summary.replace(/ — built.*$/, '')}. Sequential = the same jobs one at a time${seq?.scaled ? ` (${seq.measured} measured, scaled to all)` : ''}.`,
       '',
       ...lines,
     ].join('\n');
