@@ -301,7 +301,8 @@ const READ_LISTS_BY_TYPE: Partial<Record<TouchedType, readonly AwsReadIdList[]>>
 
 const API_TYPES: ReadonlySet<TouchedType> = new Set(API_PART_TYPES);
 
-function noReads(health: boolean): AwsScopedReads {
+/** Reads of nothing but the VPC links (every scoped run re-reads those); `health` adds target health. */
+export function noReads(health: boolean): AwsScopedReads {
   return {
     securityGroupIds: [],
     networkInterfaceGroupIds: [],

@@ -9,6 +9,7 @@
  *   guard, so the stored copy is kept (an empty list there would read as "deleted").
  * - Alibaba full collection and scoped re-audit (lib/collect/alibaba/collect-region.ts `listItems`).
  */
+import { noReads } from '../../lib/scope/aws';
 import type { MiddlewareStack } from '@smithy/types';
 import { collectAlibabaRegion } from '../../lib/collect/alibaba/collect-region';
 import { createPopClient, type PopClientFactory } from '../../lib/collect/alibaba/pop-client';
@@ -61,20 +62,7 @@ describe('AWS scoped reads: a malformed answer is a coverage error for that read
   });
 
   const reads = (over: Partial<AwsScopedReads>): AwsScopedReads => ({
-    securityGroupIds: [],
-    networkInterfaceGroupIds: [],
-    networkInterfaceIds: [],
-    subnetIds: [],
-    apis: [],
-    loadBalancerArns: [],
-    listenerArns: [],
-    targetGroupArns: [],
-    instanceIds: [],
-    prefixListIds: [],
-    cloudMapServiceIds: [],
-    vpcLinks: true,
-    touchedLinkIds: [],
-    health: false,
+    ...noReads(false),
     ...over,
   });
 

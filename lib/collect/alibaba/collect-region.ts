@@ -103,9 +103,17 @@ export const PAGE = {
 /** Ids per request: InstanceIds / PrivateIpAddresses / SecurityGroupIds and NetworkInterfaceId.N / PrivateIpAddress.N take ≤ 100, LoadBalancerId.N ≤ 10. */
 const BATCH = { ecs: 100, securityGroups: 100, networkInterfaces: 100, loadBalancers: 10 } as const;
 
-/** Collects one Region of the caller's account. Throws AlibabaCredentialsError when nothing can be signed or STS refuses the keys. */
-export async function collectAlibabaRegion(options: CollectAlibabaRegionOptions): Promise<AlibabaInventoryData> {
-  const collectedAt = (options.now ?? (() => new Date()))().toISOString();
+/** What opening a signed, paced connection to one region needs (the full and the scoped collectors share it). */
+export type AlibabaConnectionOptions = Pick<
+  CollectAlibabaRegionOptions,
+  'region' | 'credentials' | 'env' | 'timeoutMs' | 'maxAttempts' | 'sleep' | 'random' | 'rateLimits' | 'clock' | 'callCounter' | 'createClient'
+>;
+
+/**
+ * The transport and coverage recorder of one collection. Throws AlibabaCredentialsError before any
+ * request when there are no usable credentials.
+ */
+export async function openAlibabaConnection(options: AlibabaConnectionOptions): Promise<{ transport: PopTransport; recorder: CoverageRecorder }> {
   const env = options.env ?? process.env;
   const credentials = checkedCredentials(options.credentials ?? environmentCredentials(env));
   // Missing credentials are reported before any request is attempted.
@@ -125,6 +133,13 @@ export async function collectAlibabaRegion(options: CollectAlibabaRegionOptions)
     counter: recorder.counter,
     ...(options.createClient ? { createClient: options.createClient } : {}),
   });
+  return { transport, recorder };
+}
+
+/** Collects one Region of the caller's account. Throws AlibabaCredentialsError when nothing can be signed or STS refuses the keys. */
+export async function collectAlibabaRegion(options: CollectAlibabaRegionOptions): Promise<AlibabaInventoryData> {
+  const collectedAt = (options.now ?? (() => new Date()))().toISOString();
+  const { transport, recorder } = await openAlibabaConnection(options);
   try {
     return await new AlibabaRegionCollector(transport, recorder, options.region, options.onProgress ?? (() => undefined)).collect(collectedAt);
   } finally {

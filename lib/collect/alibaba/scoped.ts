@@ -20,14 +20,12 @@ import type { AlibabaInventoryData, CoverageEntry } from '../../inventory/model'
 import type { AlibabaScopedReads } from '../../scope/alibaba';
 import { CallCounter, compareText, CoverageRecorder } from '../coverage';
 import type { Clock, RateLimit } from '../rate-limiter';
-import { checkedCredentials, environmentCredentials, type AlibabaCredentialsProvider } from './credentials';
-import { resolveEndpoints, type AlibabaProduct } from './endpoints';
-import { accessControlListEntries, listenersOf, listItems, numberedPages, PAGE, readResources, securityGroupRules, tokenedPages, type ResourceRead } from './collect-region';
+import type { AlibabaCredentialsProvider } from './credentials';
+import type { AlibabaProduct } from './endpoints';
+import { accessControlListEntries, listenersOf, openAlibabaConnection, listItems, numberedPages, PAGE, readResources, securityGroupRules, tokenedPages, type ResourceRead } from './collect-region';
 import { MalformedResponseError } from './errors';
-import { createAlibabaRateLimiters } from './limits';
 import * as normalize from './normalize';
 import type { PopClientFactory } from './pop-client';
-import { DEFAULT_MAX_ATTEMPTS, retryPolicy } from './retry';
 import { PopTransport, type PopAnswer, type PopParams } from './transport';
 import { text, type WireObject } from './wire';
 
@@ -49,24 +47,7 @@ const byId = normalize.byKey<{ id: string }>((x) => x.id);
 
 /** Re-reads what `reads` names and patches it into a copy of `base`. */
 export async function collectAlibabaScoped(base: AlibabaInventoryData, reads: AlibabaScopedReads, options: CollectAlibabaScopedOptions): Promise<AlibabaInventoryData> {
-  const env = options.env ?? process.env;
-  const credentials = checkedCredentials(options.credentials ?? environmentCredentials(env));
-  await credentials.getCredentials();
-  const recorder = new CoverageRecorder(options.callCounter ?? new CallCounter());
-  const transport = new PopTransport({
-    region: options.region,
-    endpoints: resolveEndpoints(options.region, env),
-    credentials,
-    timeoutMs: options.timeoutMs ?? 10_000,
-    retry: retryPolicy({
-      maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.random ? { random: options.random } : {}),
-    }),
-    limiters: createAlibabaRateLimiters(options.rateLimits, options.clock),
-    counter: recorder.counter,
-    ...(options.createClient ? { createClient: options.createClient } : {}),
-  });
+  const { transport, recorder } = await openAlibabaConnection(options);
   try {
     return await new ScopedAlibabaReader(transport, recorder, structuredClone(base)).run(reads);
   } finally {
