@@ -207,3 +207,22 @@ describe('terminalProgress', () => {
     expect(frames.every((f) => f.replace('\n', '').length <= 79)).toBe(true);
   });
 });
+
+describe('fan-out configuration', () => {
+  it.each([
+    [{ targets: [{ provider: 'aws', regions: ['us-east-1'], organization: { roleName: 'bad role' } }] }, 'targets[0].organization.roleName: must be an IAM role name'],
+    [{ targets: [{ provider: 'aws', regions: ['us-east-1'], organization: { roleName: 'R', exclude: ['123'] } }] }, 'targets[0].organization.exclude[0]: must be a 12-digit AWS account id'],
+    [{ targets: [{ provider: 'alibaba', regions: ['cn-hangzhou'], resourceDirectory: { roleName: 'R', extra: 1 } }] }, 'targets[0].resourceDirectory: Unrecognized key'],
+    [{ targets: [{ provider: 'alibaba', regions: ['cn-hangzhou'], accounts: [{ id: '1', roleArn: 'arn:aws:iam::1:role/x' }] }] }, 'targets[0].accounts[0]'],
+    [{ fanout: { concurrency: 0 } }, 'fanout.concurrency:'],
+  ])('rejects %j with an error naming %s', (value, path) => {
+    let message = '';
+    try {
+      parseConfig(value, 'cfg.yaml');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.startsWith('cfg.yaml: invalid configuration: ')).toBe(true);
+    expect(message).toContain(path);
+  });
+});
